@@ -101,8 +101,8 @@ def parse_yaml(text: str, loader_class: type[TextLoader] = TextLoader) -> list[E
     loader = loader_class(text)
     try:
         root = loader.get_single_node()
-        if root is None:
-            return []
+        if root is None or (root.tag == NULL_TAG and root.value == ""):
+            return []  # no document, or an empty one (`---` alone)
         if not isinstance(root, MappingNode) or root.tag != MAP_TAG:
             found = "a list" if isinstance(root, SequenceNode) else "a single value"
             raise ParseProblem(_mark_line(root), f"top level must be a mapping, found {found}")
