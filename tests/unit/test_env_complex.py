@@ -131,7 +131,7 @@ def test_marked_scalar_is_one_variable():
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        ("#JSON2BASH:[1,", "cannot decode #JSON2BASH: value: cannot parse JSON: Expecting value"),
+        ("#JSON2BASH:[1,", "cannot decode #JSON2BASH: value: cannot parse JSON: expected a value"),
         ('#JSON2BASH:{"a": 1, "a": 2}', "cannot decode #JSON2BASH: value: duplicate key 'a'"),
         ("#JSON2BASH:", "cannot decode #JSON2BASH: value: cannot parse JSON"),
         ("#PYTHON2BASH:[1,", "cannot decode #PYTHON2BASH: value: not a Python literal"),

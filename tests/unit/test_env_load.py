@@ -406,3 +406,16 @@ def test_environment_is_immutable_mapping(tmp_path):
     with pytest.raises(TypeError):
         env["A"] = env["A"]  # type: ignore[index]
     assert "hunter2" not in repr(env) and "hunter2" not in repr(env["A"])
+
+
+def test_environment_that_is_not_a_directory_is_an_error(tmp_path):
+    (tmp_path / "environment").write_text("oops")
+    layout = Layout.resolve({}, root=str(tmp_path))
+    assert load_error(layout) == "environment: cannot read: Not a directory"
+
+
+def test_value_that_is_not_text_is_an_error(tmp_path):
+    layout = tree(tmp_path, {})
+    assert load_error(layout, {"P": "#PYTHON2BASH:['\\ud800']"}) == (
+        "process environment: P_ROW_1: not valid text (a lone surrogate)"
+    )

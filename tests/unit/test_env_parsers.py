@@ -183,12 +183,21 @@ def test_json_empty_file_defines_nothing(text):
         ('{"A": {"k": 1,\n "k": 2}}', 2, "duplicate key 'k' (first at line 1)"),
         ("[1, 2]", 1, "top level must be an object, found an array"),
         ('\n\n"text"', 3, "top level must be an object, found a single value"),
-        ('{"A": 1,}', 1, "cannot parse JSON: Expecting property name enclosed in double quotes"),
-        ('{"A": 0755}', 1, "cannot parse JSON: Expecting ',' delimiter"),
-        ('{\n"A" 1}', 2, "cannot parse JSON: Expecting ':' delimiter"),
-        ('{"A": }', 1, "cannot parse JSON: Expecting value"),
-        ('{"A": 1}\n{"B": 2}', 2, "cannot parse JSON: Extra data"),
+        ('{"A": 1,}', 1, "cannot parse JSON: expected a key in double quotes"),
+        ('{"A": 0755}', 1, "cannot parse JSON: expected ',' or '}'"),
+        ('{\n"A" 1}', 2, "cannot parse JSON: expected ':' after the key"),
+        ('{"A": }', 1, "cannot parse JSON: expected a value"),
+        ('{"A": [1 2]}', 1, "cannot parse JSON: expected ',' or ']'"),
+        ('{"A": 1}\n{"B": 2}', 2, "cannot parse JSON: extra data after the value"),
+        ('{"A": "open', 1, "cannot parse JSON: invalid string"),
+        ('{"A": "tab\there"}', 1, "cannot parse JSON: invalid string"),
+        ('{"A": "\\x"}', 1, "cannot parse JSON: invalid string"),
+        ('{"A": "\\ud800"}', 1, "cannot parse JSON: invalid \\u escape (a lone surrogate)"),
+        ('{"A": NaN}', 1, "cannot parse JSON: expected a value"),
+        ('{"A": .5}', 1, "cannot parse JSON: expected a value"),
+        ('{"A": tru}', 1, "cannot parse JSON: expected a value"),
         ("{\n\n", 3, "cannot parse JSON"),
+        ("[" * 300 + "]" * 300, 1, "cannot parse JSON: nested too deeply"),
     ],
 )
 def test_json_broken_input_names_line_and_reason(text, line, reason):
@@ -196,3 +205,12 @@ def test_json_broken_input_names_line_and_reason(text, line, reason):
         parse_json(text)
     assert caught.value.line == line
     assert caught.value.reason.startswith(reason)
+
+
+def test_json_string_escapes_are_decoded():
+    text = '{"A": "q\\"b\\\\s\\/\\n\\t\\u00e9\\ud83d\\ude00"}'
+    assert values(parse_json(text)) == {"A": 'q"b\\s/\n\té\U0001f600'}
+
+
+def test_json_whitespace_and_unicode_keys():
+    assert parse_json(' \r\n\t{ "é" : [ ] , "B":{ } }\n') == [Entry("é", [], 2), Entry("B", {}, 2)]

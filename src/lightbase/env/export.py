@@ -22,16 +22,13 @@ from pathlib import Path
 from ..layout import Layout
 from .files import is_ignored, is_shell_name
 from .model import Environment
+from .values import encode
 
 FILE_MODE = 0o640
 DIR_MODE = 0o700
 _TEMP_PREFIX = ".lightbase-"
 _TEMP_SUFFIX = ".tmp"
 _counter = itertools.count()
-
-
-def encode(value: str) -> bytes:
-    return value.encode("utf-8", "surrogateescape")
 
 
 def sh_quote(value: str) -> str:

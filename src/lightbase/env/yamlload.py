@@ -11,6 +11,7 @@ Map keys are always their text (`yes:` is the key "yes", `1:` the key "1").
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -30,12 +31,12 @@ MAP_TAG = _TAG + "map"
 TEXT_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "timestamp", "binary"))
 
 
-class TextLoader(_Base):  # type: ignore[misc,valid-type]
+class TextLoader(_Base):  # type: ignore[misc]
     """A safe loader whose scalars are the text as written (see the module docstring)."""
 
     # Own, empty tables: never share (or change) PyYAML's class-level registries.
-    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's registry protocol
-    yaml_constructors: dict = {}  # noqa: RUF012
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's registry protocol
+    yaml_constructors: dict[Any, Any] = {}  # noqa: RUF012
 
 
 def _mark_line(node: Node) -> int:
