@@ -186,6 +186,7 @@ def test_environment_sh_round_trips_every_value_through_bash(tmp_path_factory, v
     result = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", script, "bash", str(layout.env_sh)],
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        cwd=layout.root,  # if quoting ever broke, whatever the values run stays in a temp dir
         capture_output=True,
         check=True,
     )

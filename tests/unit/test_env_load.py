@@ -419,3 +419,9 @@ def test_value_that_is_not_text_is_an_error(tmp_path):
     assert load_error(layout, {"P": "#PYTHON2BASH:['\\ud800']"}) == (
         "process environment: P_ROW_1: not valid text (a lone surrogate)"
     )
+
+
+def test_directory_link_loop_is_read_once(tmp_path):
+    layout = tree(tmp_path, {"sub/x.yaml": "A: 1\n"})
+    (layout.environment_dir / "sub" / "loop").symlink_to("..")
+    assert load_values(layout) == {"A": "1"}
