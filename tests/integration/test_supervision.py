@@ -30,7 +30,7 @@ def test_dependent_starts_only_after_its_dependency_accepts_connections(
     container.service(
         "app",
         f"python3 -c 'import socket; socket.create_connection((\"127.0.0.1\",{port}))' "
-        "&& touch $MARKS/connected\nexec sleep 1000\n",
+        "&& echo yes > $MARKS/connected\nexec sleep 1000\n",
         config={"depends_on": ["db"]},
     )
     container.start()
