@@ -109,9 +109,7 @@ def test_stack_adds_the_four_companions_and_skips_present_or_unwanted(
     for name in STACK:
         available(tmp_path, name)
     (tmp_path / "service" / "cron").mkdir(parents=True)
-    code, err = call(
-        capfd, add_multiple_process_stack, "--root", str(tmp_path), "--no-runit"
-    )
+    code, err = call(capfd, add_multiple_process_stack, "--root", str(tmp_path), "--no-runit")
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "service").iterdir()) == [
         "cron", "logrotate", "syslog-ng-core",

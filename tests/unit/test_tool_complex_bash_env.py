@@ -191,7 +191,8 @@ def test_variables_missing_from_environment_are_read_from_run_dir_files(
         ((), 2, "complex-bash-env: missing SUBCOMMAND (use one of iterate, isTable, isRow, "
          "getRow, getRowKey, getRowValue, getRowKeyVarName, getRowValueVarName, "
          "stripTablePrefix, stripRowPrefix)"),
-        (("iterate",), 2, "complex-bash-env: usage: complex-bash-env iterate ARG (got 0 arguments)"),
+        (("iterate",), 2,
+         "complex-bash-env: usage: complex-bash-env iterate ARG (got 0 arguments)"),
         (("iterate", "UNSET_VAR"), 1, "complex-bash-env: UNSET_VAR is not set"),
         (("iterate", "not a name"), 1,
          "complex-bash-env: 'not a name' is neither a variable name nor a TABLE"),

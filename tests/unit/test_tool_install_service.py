@@ -96,7 +96,8 @@ def test_no_service_directory_is_nothing_to_do(tmp_path: Path, capfd) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--force",), "install-service: unexpected argument '--force' (see install-service --help)"),
+        (("--force",),
+         "install-service: unexpected argument '--force' (see install-service --help)"),
         (("--root",), "install-service: option --root needs a value"),
     ],
 )  # fmt: skip

@@ -67,7 +67,8 @@ def test_resolve_group_by_name_and_number() -> None:
         ("no-such-user", LightbaseError, "unknown user 'no-such-user' (no passwd entry)"),
         ("nobody:no-such-group", LightbaseError, "unknown group 'no-such-group' (no group entry)"),
         ("", UsageError, "invalid user '' (expected USER, UID, USER:GROUP or UID:GID)"),
-        ("nobody:", UsageError, "invalid user 'nobody:' (expected USER, UID, USER:GROUP or UID:GID)"),
+        ("nobody:", UsageError,
+         "invalid user 'nobody:' (expected USER, UID, USER:GROUP or UID:GID)"),
         (":0", UsageError, "invalid user ':0' (expected USER, UID, USER:GROUP or UID:GID)"),
     ],
 )  # fmt: skip

@@ -75,7 +75,9 @@ def test_service_not_ready_times_out_naming_it_and_its_state(run_dir: Path, caps
     with FakeSupervisor(run_dir / "control.sock", services):
         code, err = call(capsys, "--timeout=0.3", "nginx", "slapd")
     assert code == 1
-    assert err == "wait-process: timeout after 0.3 s: not running: slapd (service backoff, not ready)\n"
+    assert err == (
+        "wait-process: timeout after 0.3 s: not running: slapd (service backoff, not ready)\n"
+    )
 
 
 def test_name_that_is_not_a_service_is_looked_for_as_a_process(
