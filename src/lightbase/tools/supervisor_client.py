@@ -17,7 +17,7 @@ POLL_INTERVAL = 0.1
 
 
 class Client:
-    """The control socket, with runit-style failure lines."""
+    """The supervisor's control socket: requests and the status of every service."""
 
     def __init__(self, socket_path: Path) -> None:
         self.socket = socket_path
