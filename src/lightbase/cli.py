@@ -6,7 +6,6 @@ import argparse
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Sequence
 
 from . import __version__
@@ -303,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:
+        import traceback  # only for a bug: it pulls in linecache and tokenize
+
         traceback.print_exc()
         print(f"lightbase: internal error (exit code {EXIT_INTERNAL})", file=sys.stderr)
         return EXIT_INTERNAL

@@ -10,8 +10,6 @@ Each step is a function; `boot` calls them in order. Supervision and PID 1 dutie
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,6 +137,8 @@ def prepare_run_dir(layout: Layout, options: RunOptions, log: Logger) -> Path:
         layout.startup_done.unlink(missing_ok=True)  # from an earlier run of this container
         if not options.copy_service:
             return layout.service_dir
+        import shutil  # only for --copy-service; with it come bz2, lzma and fnmatch
+
         copy = layout.copied_service_dir
         if copy.exists():
             shutil.rmtree(copy)
@@ -199,7 +199,7 @@ def script_variables(layout: Layout, service_dir: Path, level: Level) -> dict[st
 
 def add_hostname_to_etc_hosts(log: Logger, hosts: Path = Path("/etc/hosts")) -> None:
     """Make the hostname resolve; adds one line, once, only when it is missing."""
-    hostname = socket.gethostname()
+    hostname = os.uname().nodename  # what gethostname() returns, without importing socket
     try:
         text = hosts.read_text()
         if any(hostname in line.split("#", 1)[0].split()[1:] for line in text.splitlines()):

@@ -7,7 +7,6 @@ request's timeout is due. The socket is created owner-only (0600) in the run dir
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from collections.abc import Callable
@@ -89,6 +88,8 @@ class _Connection:
             return
         line = self.buffer.split(b"\n", 1)[0]
         self.server.loop.remove_reader(self.fd)
+        import json  # on the first request, not at boot: most containers never get one
+
         try:
             request = json.loads(line)
             if not isinstance(request, dict):
@@ -101,6 +102,8 @@ class _Connection:
     def reply(self, message: dict[str, Any]) -> None:
         if self.closed:
             return
+        import json  # a dict lookup once a request was read
+
         data = json.dumps(message).encode() + b"\n"
         try:
             self.sock.setblocking(True)

@@ -8,7 +8,6 @@ retries on a timer with a growing delay, only while the service is starting.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from collections.abc import Callable, Mapping
 
@@ -71,6 +70,8 @@ class TcpProbe(_Retrying):
         self.address = (host, port)
 
     def attempt(self) -> None:
+        import socket  # only services with a tcp check need it
+
         try:
             # Short timeout: on loopback a refused connect answers at once; only a remote,
             # filtered address could make this wait, and then not for long.
