@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 DEFAULT_ROOT = "/container"
 ROOT_VARIABLE = "CONTAINER_ROOT"
@@ -25,8 +25,7 @@ RUN_DIR_VARIABLE = "CONTAINER_RUN_DIR"
 STATE_DIR_VARIABLE = "CONTAINER_STATE_DIR"
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     root: Path
     run_dir: Path
     state_dir: Path

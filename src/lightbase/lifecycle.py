@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__, env, users
 from .errors import ConfigError, LightbaseError, StartupError
@@ -27,8 +27,7 @@ KILL_ALL_PROCESSES_TIMEOUT = "KILL_ALL_PROCESSES_TIMEOUT"
 WAIT_POLL = 0.1  # seconds between looks at the state dir when asked to wait for a state
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     root: str | None = None
     run_dir: str | None = None
     loglevel: Level = Level.INFO
@@ -46,7 +45,7 @@ class RunOptions:
     dont_touch_etc_hosts: bool = False
     kill_all_on_exit: bool = True
     log_prefix: bool = False
-    main_command: list[str] = field(default_factory=list)
+    main_command: Sequence[str] = ()
 
 
 def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:

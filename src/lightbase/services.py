@@ -6,10 +6,9 @@ import heapq
 import os
 import signal
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -31,8 +30,7 @@ class ReadyKind(Enum):
     NOTIFY_FD = "notify_fd"
 
 
-@dataclass(frozen=True)
-class Readiness:
+class Readiness(NamedTuple):
     kind: ReadyKind = ReadyKind.STARTED
     port: int = 0  # TCP
     host: str = "127.0.0.1"  # TCP
@@ -49,8 +47,7 @@ class Readiness:
         return self.kind.value + detail
 
 
-@dataclass(frozen=True)
-class ServiceConfig:
+class ServiceConfig(NamedTuple):
     """Supervision settings; every field has the default a service.yaml may override."""
 
     depends_on: tuple[str, ...] = ()
@@ -71,15 +68,14 @@ class ServiceConfig:
     stable_after: float = 10.0
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     name: str
     directory: Path
     install: Path | None = None
     startup: Path | None = None
     process: Path | None = None
     finish: Path | None = None
-    config: ServiceConfig = field(default_factory=ServiceConfig)
+    config: ServiceConfig = ServiceConfig()
 
 
 # --- service.yaml validation -------------------------------------------------------------

@@ -5,13 +5,12 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import LightbaseError
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     uid: int
     gid: int
     groups: tuple[int, ...]

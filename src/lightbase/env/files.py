@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ConfigError
 from ..layout import Layout
@@ -32,8 +32,7 @@ class FileFormat(Enum):
     INVALID = "invalid"  # a name that is none of the above (an error when loading)
 
 
-@dataclass(frozen=True)
-class EnvFile:
+class EnvFile(NamedTuple):
     path: Path  # absolute
     relative: Path  # to the container root, for messages and provenance
     format: FileFormat

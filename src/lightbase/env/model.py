@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from ..log import is_secret_name
 
@@ -17,8 +17,7 @@ class SourceKind(Enum):
     RUNTIME = "runtime"  # a file a startup script wrote into RUN/environment/
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where one definition came from.
 
     `path` is relative to the container root for FILE (and for RUNTIME when the run dir is
@@ -43,12 +42,17 @@ class Source:
         return f"{where}:{self.line}" if self.line is not None else where
 
 
-@dataclass(frozen=True)
-class Variable:
+class Variable(NamedTuple):
     name: str
-    value: str = field(repr=False)  # may be secret: never in a repr that ends up in a log
+    value: str  # may be secret: never in a repr that ends up in a log
     source: Source
     startup_only: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"Variable(name={self.name!r}, source={self.source!r}, "
+            f"startup_only={self.startup_only!r})"
+        )
 
 
 class Overruled(Enum):
@@ -59,8 +63,7 @@ class Overruled(Enum):
     DELETED_AT_STARTUP = "deleted by a startup script"
 
 
-@dataclass(frozen=True)
-class Overruling:
+class Overruling(NamedTuple):
     source: Source
     reason: Overruled
 

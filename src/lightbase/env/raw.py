@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 # A scalar is the text as written; lists and maps keep their order (maps: file order).
 RawValue: TypeAlias = str | list["RawValue"] | dict[str, "RawValue"]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One top-level definition: a variable name, its raw value and its line (1-based)."""
 
     name: str

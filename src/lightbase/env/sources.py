@@ -16,8 +16,8 @@ as a reference is not itself exported; its file is read only when it wins.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ConfigError
 from ..layout import Layout
@@ -31,8 +31,7 @@ REFERENCE_SUFFIX = "_FILE"
 PROCESS = Source(SourceKind.PROCESS)
 
 
-@dataclass(frozen=True)
-class _Origin:
+class _Origin(NamedTuple):
     """One source: its definitions, where they are, and whether they are startup-only."""
 
     entries: list[Entry]
@@ -45,11 +44,15 @@ class _Origin:
         return Source(SourceKind.FILE, self.source.path, entry.line)
 
 
-@dataclass
 class _Builder:
-    declared: set[str]
-    variables: dict[str, Variable] = field(default_factory=dict)
-    overruled: dict[str, list[Overruling]] = field(default_factory=dict)
+    """The environment being built, source after source."""
+
+    __slots__ = ("declared", "overruled", "variables")
+
+    def __init__(self, declared: set[str]) -> None:
+        self.declared = declared
+        self.variables: dict[str, Variable] = {}
+        self.overruled: dict[str, list[Overruling]] = {}
 
     def target(self, name: str) -> str | None:
         """The variable a NAME_FILE reference defines, or None for an ordinary variable."""

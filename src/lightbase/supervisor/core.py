@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import LightbaseError
 from ..log import Logger
@@ -41,8 +40,7 @@ class Phase(Enum):
     STOPPING = "stopping"
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     kill_process_timeout: float = 7.0  # KILL_PROCESS_TIMEOUT: one deadline for every stop
     kill_all_timeout: float = 2.0  # KILL_ALL_PROCESSES_TIMEOUT: for what remains after that
     kill_all_on_exit: bool = True
@@ -51,8 +49,11 @@ class Options:
     keepalive: bool = False
 
 
+DEFAULT_OPTIONS = Options()
+
+
 class Supervisor:
-    def __init__(self, log: Logger, options: Options = Options()) -> None:
+    def __init__(self, log: Logger, options: Options = DEFAULT_OPTIONS) -> None:
         self.log = log
         self.options = options
         self.loop = EventLoop()

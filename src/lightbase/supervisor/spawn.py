@@ -6,8 +6,8 @@ import os
 import signal
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import LightbaseError
 from ..users import Credentials
@@ -17,11 +17,13 @@ class SpawnError(LightbaseError):
     """The program could not be executed at all."""
 
 
-@dataclass(frozen=True)
-class Stdio:
+class Stdio(NamedTuple):
     stdin: int | None = subprocess.DEVNULL  # services never read the container's terminal
     stdout: int | None = None  # None: inherit
     stderr: int | None = None
+
+
+SERVICE_STDIO = Stdio()
 
 
 def spawn(
@@ -30,7 +32,7 @@ def spawn(
     *,
     cwd: Path | None = None,
     credentials: Credentials | None = None,
-    stdio: Stdio = Stdio(),
+    stdio: Stdio = SERVICE_STDIO,
     foreground: bool = False,
     notify_fd: tuple[int, int] | None = None,
 ) -> subprocess.Popen[bytes]:

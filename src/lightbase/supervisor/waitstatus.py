@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Exit:
+class Exit(NamedTuple):
     """How a process ended: an exit code, or the signal that killed it."""
 
     code: int | None = None
