@@ -23,7 +23,7 @@ from .control_server import ControlServer, Reply
 from .loop import EventLoop, Timer
 from .output import Prefixer
 from .runner import Runner
-from .spawn import SpawnError, Stdio, spawn
+from .spawn import Process, SpawnError, Stdio, spawn
 from .states import Event, State, Want
 from .waitstatus import Exit, signal_name
 
@@ -67,7 +67,7 @@ class Supervisor:
         if not self.pid1 and not reaper.become_subreaper():
             log.warning("cannot become a child subreaper: orphans will not be reaped by lightbase")
         self._env: dict[str, str] = {}
-        self._foreground: Any = None  # the startup script running now
+        self._foreground: Process | None = None  # the startup script running now
         self._prefixers: dict[str, Prefixer] = {}
         self._control: ControlServer | None = None
         self._waiters: list[tuple[list[str], Reply, Timer]] = []
@@ -108,9 +108,7 @@ class Supervisor:
             self._signal_foreground(signal.SIGTERM)
         self.loop.run_until(lambda: bool(statuses))
         self._foreground = None
-        exit_ = Exit.from_status(statuses[0])
-        proc.returncode = exit_.exit_code
-        return exit_
+        return Exit.from_status(statuses[0])
 
     def _signal_foreground(self, signum: int) -> None:
         if self._foreground is None:

@@ -8,12 +8,11 @@ retries on a timer with a growing delay, only while the service is starting.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Mapping
 
 from ..services import Readiness, ReadyKind
 from .loop import EventLoop, Timer
-from .spawn import SpawnError, spawn
+from .spawn import Process, SpawnError, spawn
 
 RETRY_FIRST = 0.01  # seconds
 RETRY_MAX = 0.5
@@ -94,7 +93,7 @@ class CmdProbe(_Retrying):
         super().__init__(loop, on_ready)
         self.argv = argv
         self.env = env
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: Process | None = None
 
     def attempt(self) -> None:
         if self.done:
@@ -107,8 +106,6 @@ class CmdProbe(_Retrying):
         self.loop.watch_child(self._proc.pid, self._exited)
 
     def _exited(self, status: int) -> None:
-        assert self._proc is not None
-        self._proc.returncode = os.waitstatus_to_exitcode(status)
         self._proc = None
         if status == 0:
             self.ready()

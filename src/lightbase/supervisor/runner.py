@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +19,7 @@ from ..services import Restart, Service
 from ..users import Credentials
 from .loop import EventLoop, Timer
 from .readiness import Probe, make_probe
-from .spawn import SpawnError, Stdio, spawn
+from .spawn import Process, SpawnError, Stdio, spawn
 from .states import Event, State, Want
 from .waitstatus import Exit
 
@@ -77,7 +76,7 @@ class Runner:
         self.state = State.DOWN
         self.want = Want.DOWN
         self.since = host.loop.clock()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: Process | None = None
         self.started_at = 0.0
         self.spawns = 0
         self.quick_exits = 0
@@ -85,7 +84,7 @@ class Runner:
         self.ready = False
         self._probe: Probe | None = None
         self._timers: list[Timer] = []
-        self._finish: subprocess.Popen[bytes] | None = None
+        self._finish: Process | None = None
         self._restart_requested = False
 
     # --- the table ---------------------------------------------------------------------
@@ -170,8 +169,6 @@ class Runner:
 
     def _exited(self, status: int) -> None:
         exit_ = Exit.from_status(status)
-        if self.proc is not None:
-            self.proc.returncode = exit_.exit_code  # reaped by us: subprocess must not wait
         self.last_exit = exit_
         self._cancel_timers()
         if self._probe is not None:
@@ -302,8 +299,6 @@ class Runner:
 
     def _finish_exited(self, status: int) -> None:
         exit_ = Exit.from_status(status)
-        if self._finish is not None:
-            self._finish.returncode = exit_.exit_code
         self._finish = None
         if not exit_.success:
             self.host.log.warning(f"service {self.name}: finish.sh {exit_.describe()}")
