@@ -67,11 +67,50 @@ def render_sh(values: Mapping[str, str]) -> str:
     return "".join(f"export {name}={sh_quote(values[name])}\n" for name in sorted(values))
 
 
-def render_json(values: Mapping[str, str]) -> str:
-    import json  # not needed to load an environment, only to write one
+def json_string(text: str) -> str:
+    """`text` as a JSON string, as json.dumps(text, ensure_ascii=True) writes it.
 
-    # ASCII escapes keep the file valid JSON even for values with non-UTF-8 bytes.
-    return json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=True) + "\n"
+    ASCII escapes keep the file valid JSON even for values with non-UTF-8 bytes (lone
+    surrogates come out as `\\udcXX`, as json writes them). Written here because the json
+    module costs the init several milliseconds of imports and regex compiles at every boot.
+    """
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'  # the usual value: nothing to escape
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if 0x20 <= code < 0x7F and char not in '"\\':
+            out.append(char)
+        elif char in _JSON_ESCAPES:
+            out.append(_JSON_ESCAPES[char])
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:  # outside the BMP: a UTF-16 surrogate pair
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+    out.append('"')
+    return "".join(out)
+
+
+_JSON_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def render_json(values: Mapping[str, str]) -> str:
+    """`{"NAME": "value", ...}` sorted by name, laid out as json.dumps(indent=2) does."""
+    if not values:
+        return "{}\n"
+    items = ",\n".join(
+        f"  {json_string(name)}: {json_string(values[name])}" for name in sorted(values)
+    )
+    return "{\n" + items + "\n}\n"
 
 
 def export(env: Environment, layout: Layout, *, warn: Callable[[str], None]) -> None:
