@@ -4,7 +4,10 @@ Not the benchmark against other inits (that is `make bench`): this measures ligh
 as PID 1 of a fresh PID namespace (`unshare --pid --fork --mount-proc`, root only), with N
 services whose process.sh is `exec sleep 1000`.
 
-    .venv/bin/python bench/lean_check.py [--runs 7] [--sizes 10 100]
+    .venv/bin/python bench/lean_check.py [--runs 7] [--sizes 10 100] [--variant NAME=SRC ...]
+
+`--variant before=/tmp/old/src` measures another copy of the source tree too (put first on
+PYTHONPATH), alternating with the others run by run, so machine noise hits each alike.
 
 - import: `-X importtime` total of `import lightbase.cli, lightbase.lifecycle` (what
   `lightbase run` imports), the CPU time that costs over a bare python, and the peak RSS;
@@ -33,13 +36,17 @@ LIGHTBASE = str(Path(PYTHON).with_name("lightbase"))
 POLL = 0.001  # seconds between looks at the process tree
 
 
-def import_time_us() -> int:
+Env = dict[str, str]
+
+
+def import_time_us(env: Env) -> int:
     """Cumulative import time of lightbase.lifecycle, as `-X importtime` reports it."""
     result = subprocess.run(
         [PYTHON, "-X", "importtime", "-c", "import lightbase.cli, lightbase.lifecycle"],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     total = 0
     for line in result.stderr.splitlines()[1:]:
@@ -50,24 +57,26 @@ def import_time_us() -> int:
     return total
 
 
-def import_cpu_ms() -> float:
+def import_cpu_ms(env: Env) -> float:
     """CPU time (user + system) of a python that imports what `lightbase run` imports, minus
     a bare python's: less disturbed than wall time by other work on the machine."""
 
     def cpu(code: str) -> float:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([PYTHON, "-c", code], check=True)
+        subprocess.run([PYTHON, "-c", code], check=True, env=env)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
 
     return cpu("import lightbase.cli, lightbase.lifecycle") - cpu("pass")
 
 
-def import_rss_kb() -> int:
+def import_rss_kb(env: Env) -> int:
     """Peak RSS of a python that imported what `lightbase run` imports."""
     code = "import lightbase.cli, lightbase.lifecycle, resource\n"
     code += "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    result = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     return int(result.stdout)
 
 
@@ -127,13 +136,14 @@ def memory(pid: int) -> tuple[int, int]:
     return values["Rss"], values["Pss"]
 
 
-def one_run(root: Path, count: int) -> dict[str, float]:
+def one_run(root: Path, count: int, env: Env) -> dict[str, float]:
     start = time.perf_counter()
     outer = subprocess.Popen(
         ["unshare", "--pid", "--fork", "--mount-proc", LIGHTBASE, "run", "--root", str(root)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     try:
         init = 0
@@ -179,30 +189,56 @@ def one_run(root: Path, count: int) -> dict[str, float]:
             outer.wait()
 
 
+def variant_env(source: str | None) -> Env:
+    env = dict(os.environ)
+    if source:
+        env["PYTHONPATH"] = source
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=SRC")
     args = parser.parse_args(argv)
-    imports = [import_time_us() for _ in range(args.runs)]
-    cpus = [import_cpu_ms() for _ in range(args.runs)]
-    rss = [import_rss_kb() for _ in range(3)]
-    print(f"import: {statistics.median(imports) / 1000:.1f} ms importtime,", end="")
-    print(f" {statistics.median(cpus):.1f} ms CPU over a bare python,", end="")
-    print(f" peak RSS {statistics.median(rss) / 1024:.1f} MiB")
+    variants = {"this": variant_env(None)}
+    for spec in args.variant:
+        name, _, source = spec.partition("=")
+        variants[name] = variant_env(source)
+    results: dict[tuple[str, str], list[float]] = {}
+
+    def add(name: str, key: str, value: float) -> None:
+        results.setdefault((name, key), []).append(value)
+
     with tempfile.TemporaryDirectory() as tmp:
         trees = {n: make_tree(Path(tmp), n) for n in args.sizes}
-        results: dict[int, list[dict[str, float]]] = {n: [] for n in args.sizes}
         for _ in range(args.runs):
-            for n in args.sizes:  # alternate sizes so machine noise hits each alike
-                results[n].append(one_run(trees[n], n))
-    for n in args.sizes:
-        med = {k: statistics.median(r[k] for r in results[n]) for k in results[n][0]}
+            for name, env in variants.items():  # alternate: noise hits every variant alike
+                add(name, "importtime", import_time_us(env) / 1000)
+                add(name, "import_cpu", import_cpu_ms(env))
+                add(name, "import_rss", import_rss_kb(env) / 1024)
+                for n in args.sizes:
+                    for key, value in one_run(trees[n], n, env).items():
+                        add(name, f"{key}@{n}", value)
+
+    def med(name: str, key: str) -> float:
+        return statistics.median(results[(name, key)])
+
+    for name in variants:
         print(
-            f"N={n:<4} boot {med['boot_ms']:6.1f} ms (PID 1 CPU {med['boot_cpu_ms']:5.1f} ms)   "
-            f"RSS {med['rss_kb'] / 1024:5.1f} MiB   "
-            f"PSS {med['pss_kb'] / 1024:5.1f} MiB   restart {med['restart_ms']:5.1f} ms"
+            f"[{name}] import {med(name, 'importtime'):.1f} ms importtime, "
+            f"{med(name, 'import_cpu'):.1f} ms CPU over a bare python, "
+            f"peak RSS {med(name, 'import_rss'):.1f} MiB"
         )
+        for n in args.sizes:
+            print(
+                f"[{name}] N={n:<4} boot {med(name, f'boot_ms@{n}'):6.1f} ms "
+                f"(PID 1 CPU {med(name, f'boot_cpu_ms@{n}'):5.1f} ms)   "
+                f"RSS {med(name, f'rss_kb@{n}') / 1024:5.1f} MiB   "
+                f"PSS {med(name, f'pss_kb@{n}') / 1024:5.1f} MiB   "
+                f"restart {med(name, f'restart_ms@{n}'):5.1f} ms"
+            )
     return 0
 
 
