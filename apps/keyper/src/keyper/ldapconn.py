@@ -21,13 +21,17 @@ SCOPES = {"base": BASE, "level": LEVEL}
 # result code -> (HTTP status, wording)
 _RESULTS = {
     16: (404, "no such value"),
+    17: (400, "undefined attribute type"),
+    18: (400, "inappropriate matching"),
     19: (400, "constraint violation"),
     20: (409, "value already present"),
     21: (400, "invalid attribute syntax"),
     32: (404, "not found"),
+    34: (400, "invalid DN syntax"),
     49: (401, "invalid credentials"),
     64: (400, "naming violation"),
     65: (400, "object class violation"),
+    67: (400, "not allowed on RDN"),
     68: (409, "already exists"),
 }
 

@@ -36,7 +36,8 @@ def _object(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, 
 
 
 NAME = _s(USERNAME, 32)
-HOST = _s(HOSTNAME, 253)
+# 128, not DNS's 253: slapd's mdb index refuses longer cn values ("other" error 80)
+HOST = _s(HOSTNAME, 128)
 GROUP = _s(GROUPNAME, 64)
 PRINC = _s(PRINCIPAL, 64)
 PASSWORD = _s(r"^[^\x00]*$", 128, 8)
