@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+	$(MAKE) -C apps/keyper test
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit
@@ -31,6 +32,7 @@ test-integration: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) -C apps/keyper lint
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@ temp dir, listening on a free loopback port, run as the current user, stopped af
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from ldap3 import Connection, Server
 
 from keyper.ldapinit import config_ldif, data_ldif
@@ -41,7 +43,10 @@ class Slapd:
 def _require(tool: str) -> str:
     path = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else "")
     if not path:
-        raise RuntimeError(f"{tool} not found: install Debian's slapd and ldap-utils packages")
+        message = f"{tool} not found: install Debian's slapd and ldap-utils packages"
+        if os.environ.get("CI"):
+            raise RuntimeError(message)  # CI installs them (.ci/run): never skip there
+        pytest.skip(message)
     return path
 
 
