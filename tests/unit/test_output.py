@@ -113,24 +113,22 @@ def test_flush_drains_what_the_loop_has_not_read_yet(
         stream.close()
 
 
-def test_a_line_longer_than_the_limit_is_written_in_pieces(
-    loop: EventLoop, target: tuple[int, Path], drive: Any
+def test_a_line_longer_than_the_limit_is_written_without_waiting_for_its_end(
+    loop: EventLoop, target: tuple[int, Path]
 ) -> None:
     fd, path = target
     stream = PrefixedStream(loop, "web | ", fd)
-    long_line = b"x" * (MAX_LINE + 10)
-    proc = subprocess.Popen(
-        ["/bin/sh", "-c", 'head -c "$0" /dev/zero | tr "\\0" x', str(len(long_line))],
-        stdout=stream.write_fd,
-    )
     try:
-        loop.watch_child(proc.pid, lambda status: setattr(proc, "returncode", status))
-        drive(loop, lambda: proc.returncode is not None)
-        stream.flush()
-        pieces = path.read_bytes().split(b"\n")[:-1]
-        assert all(piece.startswith(b"web | ") for piece in pieces)
-        assert b"".join(piece[len(b"web | ") :] for piece in pieces) == long_line
-        assert len(pieces) >= 2
+        os.write(stream.write_fd, b"x" * 40_000)
+        _pump(loop)
+        assert path.read_bytes() == b""
+        os.write(stream.write_fd, b"y" * 30_000)  # now past MAX_LINE, still no newline
+        _pump(loop)
+        assert MAX_LINE < 70_000
+        assert path.read_bytes() == b"web | " + b"x" * 40_000 + b"y" * 30_000 + b"\n"
+        os.write(stream.write_fd, b"tail\n")
+        _pump(loop)
+        assert path.read_bytes().endswith(b"y\nweb | tail\n")
     finally:
         stream.close()
 
