@@ -258,7 +258,7 @@ def cmd_env(ns: argparse.Namespace) -> int:
     environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
     redact = Redactor.from_environment(environment.as_dict())
     if ns.explain:
-        print(env.explain(environment, ns.explain, redact))
+        sys.stdout.write(env.explain(environment, ns.explain, redact))
     else:
         sys.stdout.write(env.render(environment, redact))
     return 0

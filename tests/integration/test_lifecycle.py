@@ -161,3 +161,17 @@ def test_startup_script_passes_a_variable_to_processes(container: Container) -> 
 def test_joined_option_list_is_rejected_with_advice(container: Container) -> None:
     assert container.start("--loglevel debug").wait() == 2
     assert "is one argument holding several words" in container.log
+
+
+def test_copy_service_runs_every_script_from_the_copy(container: Container) -> None:
+    container.service(
+        "svc",
+        'echo "$0" > $MARKS/process\nexec sleep 1000\n',
+        startup='echo "$0" > $MARKS/startup\n',
+    )
+    container.service("other", "exec sleep 1000\n")
+    container.start("--copy-service")
+    copy = container.root / "run" / "service" / "svc"
+    assert container.wait_for_mark("startup") == f"{copy}/startup.sh\n"
+    assert container.wait_for_mark("process") == f"{copy}/process.sh\n"
+    assert container.stop() == 0
