@@ -82,7 +82,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "-l",
         "--loglevel",
         metavar="LEVEL",
-        help=f"one of {', '.join(LEVEL_NAMES)} (default info, or CONTAINER_LOG_LEVEL)",
+        help=f"one of {', '.join(LEVEL_NAMES)}, or 0-5 (default info, or CONTAINER_LOG_LEVEL)",
     )
     flag = p.add_argument
     flag("--skip-env-files", action="store_true", help="ignore ROOT/environment/ files")

@@ -175,3 +175,23 @@ def test_copy_service_runs_every_script_from_the_copy(container: Container) -> N
     assert container.wait_for_mark("startup") == f"{copy}/startup.sh\n"
     assert container.wait_for_mark("process") == f"{copy}/process.sh\n"
     assert container.stop() == 0
+
+
+def test_keepalive_keeps_the_container_after_every_service_ended(container: Container) -> None:
+    for name in ("one", "two"):
+        container.service(name, "exit 0\n", config={"restart": "never"})
+    container.start("--keepalive")
+    container.wait_for_state("one", "finished")
+    container.wait_for_state("two", "finished")
+    time.sleep(0.3)
+    assert container.proc is not None and container.proc.poll() is None
+    assert container.stop() == 0
+
+
+def test_without_keepalive_the_container_ends_when_every_service_ended(
+    container: Container,
+) -> None:
+    container.service("one", "exit 0\n", config={"restart": "never"})
+    container.service("two", "sleep 0.3; exit 0\n", config={"restart": "never"})
+    assert container.start().wait() == 0
+    assert "every service has ended: stopping" in container.log
