@@ -199,6 +199,32 @@ def test_runit_without_runsvdir_on_path_is_a_configuration_error(container: Cont
     container.service("web", "exec sleep 1005\n")
     container.start("--supervisor", "runit", env={"PATH": str(BIN)}, pid1=False)
     assert container.wait() == 78
-    assert "--supervisor runit: runsvdir and runsv not found on PATH; install runit" in (
+    assert "--supervisor runit: runsvdir, runsv and sv not found on PATH; install runit" in (
         container.log
     )
+
+
+def test_main_command_starts_once_runsv_runs_every_service(container: Container) -> None:
+    container.service("first", "exec sleep 1006\n")
+    container.service("second", "exec sleep 1007\n")
+    check = "sv -w 0 check /container/run/process/first /container/run/process/second && exit 7"
+    start_under_runit(container, "--", "sh", "-c", check)
+    assert container.wait() == 7, container.log + container.output
+
+
+def test_runsvdir_killed_stops_the_services_and_ends_the_container(container: Container) -> None:
+    container.service(
+        "polite",
+        """
+        trap 'echo TERM >> "$MARKS/polite"; exit 0' TERM
+        echo up >> "$MARKS/polite"
+        while :; do sleep 0.1; done
+        """,
+    )
+    start_under_runit(container)
+    container.wait_for_mark("polite")
+    (runsvdir,) = [pid for pid, line in container.processes() if "runsvdir /container" in line]
+    os.kill(runsvdir, signal.SIGKILL)
+    assert container.wait() == 128 + signal.SIGKILL
+    assert marked(container, "polite") == "up\nTERM\n"
+    assert "service runsvdir ended the container: killed by SIGKILL (critical)" in container.log

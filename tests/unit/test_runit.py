@@ -12,7 +12,7 @@ from lightbase.errors import ConfigError
 from lightbase.services import Readiness, ReadyKind, Restart, Service, ServiceConfig
 from lightbase.supervisor.runit import (
     LIGHTBASE_ONLY,
-    find_runsvdir,
+    find_runit,
     ignored_settings,
     link_services,
 )
@@ -75,23 +75,24 @@ def test_link_services_leaves_finish_out_when_finish_scripts_are_skipped(tmp_pat
     assert [p.name for p in (process_dir / "web").iterdir()] == ["run"]
 
 
-def test_find_runsvdir_names_the_missing_programs_and_the_package(tmp_path: Path) -> None:
+def test_find_runit_names_the_missing_programs_and_the_package(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
-        find_runsvdir({"PATH": str(tmp_path)})
+        find_runit({"PATH": str(tmp_path)})
     assert caught.value.exit_code == 78
     assert str(caught.value) == (
-        "--supervisor runit: runsvdir and runsv not found on PATH; install runit "
+        "--supervisor runit: runsvdir, runsv and sv not found on PATH; install runit "
         "(Debian/Ubuntu: apt-get install runit; Alpine: apk add runit)"
     )
 
 
-def test_find_runsvdir_needs_runsv_too(tmp_path: Path) -> None:
-    runsvdir = tmp_path / "runsvdir"
-    runsvdir.write_text("#!/bin/sh\n")
-    runsvdir.chmod(0o755)
+def test_find_runit_needs_runsv_and_sv_too(tmp_path: Path) -> None:
+    for name in ("runsvdir", "sv"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
     with pytest.raises(ConfigError, match="runit: runsv not found on PATH"):
-        find_runsvdir({"PATH": str(tmp_path)})
-    runsv = tmp_path / "runsv"
-    runsv.write_text("#!/bin/sh\n")
-    runsv.chmod(0o755)
-    assert find_runsvdir({"PATH": str(tmp_path)}) == runsvdir
+        find_runit({"PATH": str(tmp_path)})
+    (tmp_path / "runsv").write_text("#!/bin/sh\n")
+    (tmp_path / "runsv").chmod(0o755)
+    assert find_runit({"PATH": str(tmp_path)}) == {
+        name: tmp_path / name for name in ("runsvdir", "runsv", "sv")
+    }

@@ -21,14 +21,16 @@ from enum import Enum
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..services import Restart, Service, ServiceConfig
+from ..services import Readiness, ReadyKind, Restart, Service, ServiceConfig
 from .core import Supervisor
 from .runner import Host, Runner
 from .states import State
 from .waitstatus import Exit, signal_name
 
 NAME = "runsvdir"  # the one service lightbase supervises under runit
-PROGRAMS = ("runsvdir", "runsv")
+PROGRAMS = ("runsvdir", "runsv", "sv")
+# The readiness check: a constant script, the programs and directories come as its arguments.
+QUIET = 'exec "$@" >/dev/null 2>&1'
 INSTALL_HINT = "install runit (Debian/Ubuntu: apt-get install runit; Alpine: apk add runit)"
 
 # The signals runsv can deliver to its service, as commands for its control pipe (runsv(8)).
@@ -63,14 +65,21 @@ LIGHTBASE_ONLY = (
     "stable_after",
 )
 
-RUNSVDIR_CONFIG = ServiceConfig(
-    ready_timeout=0,
-    restart=Restart.NEVER,
-    critical=True,  # runsvdir gone means nothing supervises the services: the container ends
-    stop_signal=signal.SIGHUP,
-    log_prefix=False,  # runsvdir's output is the services' output: leave it as it is
-    forward_signals=(signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2),
-)
+
+def runsvdir_config(sv: Path, directories: Sequence[Path]) -> ServiceConfig:
+    """How lightbase supervises runsvdir: ready once runsv runs every service, never restarted."""
+    check = ("/bin/sh", "-c", QUIET, "sh", str(sv), "-w", "0", "check", *map(str, directories))
+    return ServiceConfig(
+        # `sv check` without waiting, retried by the probe, quiet: until runsv has created its
+        # control files, each try would print a warning.
+        ready=Readiness(kind=ReadyKind.CMD, command=check),
+        ready_timeout=0,  # as runsv: keep trying
+        restart=Restart.NEVER,
+        critical=True,  # runsvdir gone means nothing supervises the services: the container ends
+        stop_signal=signal.SIGHUP,
+        log_prefix=False,  # runsvdir's output is the services' output: leave it as it is
+        forward_signals=(signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2),
+    )
 
 
 class Supervision(Enum):
@@ -86,16 +95,15 @@ def ignored_settings(config: ServiceConfig) -> list[str]:
     return [name for name in LIGHTBASE_ONLY if getattr(config, name) != getattr(default, name)]
 
 
-def find_runsvdir(environ: Mapping[str, str]) -> Path:
-    """runsvdir's absolute path; runsv must be on PATH too, since runsvdir starts it by name."""
+def find_runit(environ: Mapping[str, str]) -> dict[str, Path]:
+    """Absolute paths of runsvdir, runsv (which runsvdir starts by name) and sv."""
     path = environ.get("PATH", os.defpath)
     found = {name: shutil.which(name, path=path) for name in PROGRAMS}
     missing = [name for name, where in found.items() if where is None]
     if missing:
-        raise ConfigError(
-            f"--supervisor runit: {' and '.join(missing)} not found on PATH; {INSTALL_HINT}"
-        )
-    return Path(str(found["runsvdir"]))
+        names = " and ".join(filter(None, (", ".join(missing[:-1]), missing[-1])))
+        raise ConfigError(f"--supervisor runit: {names} not found on PATH; {INSTALL_HINT}")
+    return {name: Path(str(where)) for name, where in found.items()}
 
 
 def link_services(process_dir: Path, services: Sequence[Service], finish: bool) -> list[str]:
@@ -135,7 +143,7 @@ def attach(
     """
     if not services:
         return []  # nothing to hand over: no runsvdir either
-    runsvdir = find_runsvdir(environ)
+    programs = find_runit(environ)
     for service in services:
         ignored = ignored_settings(service.config)
         if ignored:
@@ -143,8 +151,8 @@ def attach(
                 f"service/{service.name}/service.yaml: ignored under --supervisor runit: "
                 + ", ".join(ignored)
             )
-    supervisor.runners[NAME] = RunsvdirRunner(supervisor, runsvdir, process_dir, services)
-    supervisor.log.info(f"processes are supervised by runit: {runsvdir} {process_dir}")
+    supervisor.runners[NAME] = RunsvdirRunner(supervisor, programs, process_dir, services)
+    supervisor.log.info(f"processes are supervised by runit: {programs['runsvdir']} {process_dir}")
     return []
 
 
@@ -152,13 +160,18 @@ class RunsvdirRunner(Runner):
     """The runner of `runsvdir RUN/process`: the usual runner, except how signals get sent."""
 
     def __init__(
-        self, host: Host, runsvdir: Path, process_dir: Path, services: Sequence[Service]
+        self,
+        host: Host,
+        programs: Mapping[str, Path],
+        process_dir: Path,
+        services: Sequence[Service],
     ) -> None:
-        service = Service(name=NAME, directory=process_dir, config=RUNSVDIR_CONFIG)
+        config = runsvdir_config(programs["sv"], [process_dir / s.name for s in services])
+        service = Service(name=NAME, directory=process_dir, config=config)
         super().__init__(
             service,
             host,
-            argv=[runsvdir, process_dir],
+            argv=[programs["runsvdir"], process_dir],
             restart=Restart.NEVER,
             critical=True,
         )
@@ -234,7 +247,9 @@ class RunsvdirRunner(Runner):
         return names
 
     def _after_exit(self) -> None:
-        # runsvdir is gone but its runsv's are not (they are our orphans now): have each stop
-        # its service and exit, so they end within the deadline whatever ended runsvdir.
-        self.tell_services(EXIT_COMMAND)
+        # runsvdir ended without our SIGHUP (killed, crashed), so nobody told its runsv's,
+        # now our orphans, to stop: have each stop its service and exit within the deadline.
+        # After our SIGHUP runsvdir did tell them; telling again would TERM the services twice.
+        if self.state is not State.STOPPING:
+            self.tell_services(EXIT_COMMAND)
         super()._after_exit()
