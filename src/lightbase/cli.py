@@ -144,7 +144,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         choices=("lightbase", "runit"),
         default="lightbase",
         help="who supervises the processes: lightbase (default), or runit's runsvdir over "
-        "RUN_DIR/process/NAME/run links (needs runit installed; see docs/supervision.md)",
+        "RUN_DIR/process/NAME/run links (needs runit installed; see docs/runit.md)",
     )
     p.add_argument("main_command", nargs="*", metavar="MAIN_COMMAND", help=argparse.SUPPRESS)
 
