@@ -39,7 +39,8 @@ exit codes:
        MAIN_COMMAND ended with code N (128+S when killed by signal S)
   2    bad command line
   70   internal error (a bug: a traceback is printed)
-  78   configuration error (bad service.yaml, environment file, option value, ...)
+  78   configuration error (bad service.yaml, environment file, option value, ...;
+       --supervisor runit without runit installed)
 """
 
 
@@ -138,6 +139,13 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="store_true",
         help="prefix each line a service prints with its name",
     )
+    flag(
+        "--supervisor",
+        choices=("lightbase", "runit"),
+        default="lightbase",
+        help="who supervises the processes: lightbase (default), or runit's runsvdir over "
+        "RUN_DIR/process/NAME/run links (needs runit installed; see docs/runit.md)",
+    )
     p.add_argument("main_command", nargs="*", metavar="MAIN_COMMAND", help=argparse.SUPPRESS)
 
 
@@ -218,6 +226,7 @@ def reject_joined_options(args: Sequence[str]) -> None:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     from .lifecycle import RunOptions, boot
+    from .supervisor.runit import Supervision
 
     level_text = ns.loglevel or os.environ.get("CONTAINER_LOG_LEVEL") or "info"
     try:
@@ -236,6 +245,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         run_only=ns.run_only,
         keep_startup_env=ns.keep_startup_env,
         copy_service=ns.copy_service,
+        supervisor=Supervision(ns.supervisor),
         wait_state=ns.wait_state,
         wait_first_startup=ns.wait_first_startup,
         wait_timeout=ns.wait_timeout,

@@ -22,7 +22,7 @@ from .errors import ConfigError, LightbaseError, StartupError
 from .layout import Layout
 from .log import Level, Logger, secret_words
 from .services import Service, discover, order
-from .supervisor import Options, Supervisor
+from .supervisor import Options, Supervisor, runit
 
 KILL_PROCESS_TIMEOUT = "KILL_PROCESS_TIMEOUT"
 KILL_ALL_PROCESSES_TIMEOUT = "KILL_ALL_PROCESSES_TIMEOUT"
@@ -41,6 +41,7 @@ class RunOptions:
     run_only: bool = False
     keep_startup_env: bool = False
     copy_service: bool = False
+    supervisor: runit.Supervision = runit.Supervision.LIGHTBASE
     wait_state: str | None = None
     wait_first_startup: bool = False
     wait_timeout: float = 60.0
@@ -65,7 +66,10 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
             services = order(discover(service_dir, log.warning, layout.root))
         processes = [] if options.skip_process_files or options.run_only else services
         processes = [s for s in processes if s.process is not None]
-        supervisor.add_services(processes, credentials, options.main_command or None)
+        supervised = processes
+        if options.supervisor is runit.Supervision.RUNIT:
+            supervised = runit.attach(supervisor, processes, layout.process_dir, process_env)
+        supervisor.add_services(supervised, credentials, options.main_command or None)
         environment = load_environment(layout, options, process_env, log)
         supervisor.options = supervisor_options(environment, options)
         supervisor.serve_control(layout.control_socket)
