@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -40,6 +41,18 @@ exit codes:
   70   internal error (a bug: a traceback is printed)
   78   configuration error (bad service.yaml, environment file, option value, ...)
 """
+
+
+HANDLED_SIGNALS = (
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGQUIT,
+    signal.SIGHUP,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGWINCH,
+    signal.SIGCHLD,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -268,6 +281,10 @@ COMMANDS = {"run": cmd_run, "env": cmd_env, "sv": cmd_sv, "health": cmd_health}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["run"]:
+        # PID 1 drops signals it has no handler for; blocked ones wait instead. Block them until
+        # the supervisor's handlers are in place, so a `docker stop` right after start is kept.
+        signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED_SIGNALS)
     command = None
     try:
         reject_joined_options(args)

@@ -77,6 +77,10 @@ class Supervisor:
         self.loop.handle_signals(STOP_SIGNALS, self._on_stop_signal)
         self.loop.handle_signals(FORWARD_SIGNALS, self._on_forward_signal)
         self.loop.on_orphan_pid = self._orphan_reaped
+        # `lightbase run` blocks these until now (see cli.main); pending ones arrive here.
+        signal.pthread_sigmask(
+            signal.SIG_UNBLOCK, (signal.SIGCHLD, *STOP_SIGNALS, *FORWARD_SIGNALS)
+        )
 
     # --- setup ---------------------------------------------------------------------------
 
