@@ -41,10 +41,15 @@ install() {
                 [ "$status" = "install ok installed" ] || missing="$missing $package"
             done
             if [ -n "$missing" ]; then
-                apt-get update -qq
+                # apt and debconf chatter goes to a log that is shown only on failure.
+                log=$(mktemp)
                 # shellcheck disable=SC2086 # $missing is a list of package names
-                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                    $missing >/dev/null
+                if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+                    apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+                    cat "$log" >&2
+                    die "apt-get install$missing failed"
+                fi
+                rm -f "$log"
             fi
             ;;
     esac
@@ -57,7 +62,7 @@ clean_package_caches() {
             ;;
         apt)
             apt-get clean
-            rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old \
+            rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old \
                 /var/lib/dpkg/*-old /var/log/apt /var/log/dpkg.log /var/log/alternatives.log
             ;;
     esac
@@ -77,11 +82,11 @@ stage() {
     src=$1
     dest=$2
     work=$(mktemp -d)
-    python3 -m pip wheel --quiet --no-deps --no-build-isolation --no-cache-dir \
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip wheel --quiet --no-deps --no-build-isolation --no-cache-dir \
         --wheel-dir "$work" "$src"
     # --root also waives PEP 668's externally-managed check: nothing here touches the
     # builder's own site-packages.
-    python3 -m pip install --quiet --no-deps --no-index --no-compile --no-cache-dir \
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --no-index --no-compile --no-cache-dir \
         --no-warn-script-location --root "$dest" "$work"/lightbase-*.whl
     mkdir -p "$dest/container"
     if [ -d "$src/container" ]; then
