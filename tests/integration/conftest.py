@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable
@@ -24,11 +25,16 @@ LIGHTBASE = str(Path(sys.executable).with_name("lightbase"))
 CAN_UNSHARE = os.geteuid() == 0 and shutil.which("unshare") is not None
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+def wait_until(
+    predicate: Callable[[], object],
+    timeout: float = 10.0,
+    what: str | Callable[[], str] = "",
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+            detail = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout} s waiting for {detail or predicate}")
         time.sleep(0.02)
 
 
@@ -166,14 +172,19 @@ class Container:
         return self.stdout_path.read_text(errors="replace")
 
     def wait_for_log(self, text: str, timeout: float = 10.0) -> None:
-        wait_until(lambda: text in self.log, timeout, f"{text!r} in the log\n{self.log}")
+        wait_until(lambda: text in self.log, timeout, lambda: f"{text!r} in the log\n{self.log}")
 
     def mark(self, name: str) -> Path:
         return self.marks / name
 
     def wait_for_mark(self, name: str, timeout: float = 10.0) -> str:
-        wait_until(self.mark(name).exists, timeout, f"mark {name}\n{self.log}")
-        return self.mark(name).read_text()
+        path = self.mark(name)
+
+        def written() -> bool:  # a shell redirection creates the file before writing to it
+            return path.exists() and path.read_text().endswith("\n")
+
+        wait_until(written, timeout, lambda: f"mark {name}\n{self.log}")
+        return path.read_text()
 
     def sv(self, *args: str, timeout: float = 15.0) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -198,7 +209,7 @@ class Container:
             found.update(self.status()[name])
             return found["state"] == state
 
-        wait_until(reached, timeout, f"{name} to be {state} (last: {found})\n{self.log}")
+        wait_until(reached, timeout, lambda: f"{name} to be {state} (last: {found})\n{self.log}")
         return found
 
     def processes(self) -> list[tuple[int, str]]:
@@ -216,9 +227,14 @@ class Container:
 
 
 @pytest.fixture
-def container(tmp_path: Path):
+def container():
     if not CAN_UNSHARE:
         pytest.skip("needs root and unshare(1) to run lightbase as PID 1 of a PID namespace")
-    box = Container(tmp_path)
+    # Not pytest's tmp_path: its parents are root-only, and services that run as another
+    # user must be able to reach their directory.
+    top = Path(tempfile.mkdtemp(prefix="lightbase-it-"))
+    top.chmod(0o755)
+    box = Container(top)
     yield box
     box.cleanup()
+    shutil.rmtree(top, ignore_errors=True)
