@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tool_fake_supervisor import FakeSupervisor, service
+
+from .tool_fake_supervisor import FakeSupervisor, service
 
 TREE = Path(__file__).parent / "tool_original_design_tree"
 VENV_BIN = Path(sys.executable).parent

@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from tool_fake_supervisor import FakeSupervisor, service
 
 from lightbase.tools import sv
 from lightbase.tools.sv_status import Goal, reached, status_line
+
+from .tool_fake_supervisor import FakeSupervisor, service
 
 
 @pytest.fixture

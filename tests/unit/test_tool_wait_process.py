@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tool_fake_supervisor import FakeSupervisor, service
 
 from lightbase.tools import wait_process
+
+from .tool_fake_supervisor import FakeSupervisor, service
 
 
 @pytest.fixture
