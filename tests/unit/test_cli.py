@@ -156,7 +156,7 @@ def test_sv_status_without_lightbase_running_exits_3(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["sv", "--run-dir", str(tmp_path), "status"]) == 3
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().err == (
         f"lightbase sv: lightbase is not running (no control socket at {tmp_path}/control.sock)\n"
     )
 
@@ -174,7 +174,7 @@ def test_sv_finds_the_socket_under_the_root(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["sv", "--root", str(tmp_path), "status"]) == 3
-    assert f"{tmp_path}/run/control.sock" in capsys.readouterr().out
+    assert f"{tmp_path}/run/control.sock" in capsys.readouterr().err
 
 
 def test_sv_up_needs_a_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -243,11 +243,6 @@ def test_env_explain_says_what_the_process_environment_overruled(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.cmd_env prints explain()'s text, which already ends in a newline, with "
-    "print(): the output ends with an empty line",
-)
 def test_env_explain_output_has_no_trailing_empty_line(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

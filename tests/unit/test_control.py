@@ -177,7 +177,7 @@ def test_request_times_out_when_nobody_answers(tmp_path: Path) -> None:
         silent.listen(1)
         with pytest.raises(ControlError) as caught:
             request(path, {"cmd": "status"}, timeout=0.2)
-    assert str(caught.value) == "no answer from lightbase within 0.2 s"
+    assert str(caught.value) == f"no answer from {path} within 0.2 s"
 
 
 # --- the supervisor's answers ----------------------------------------------------------------

@@ -108,11 +108,6 @@ def test_parse_level_rejects_anything_else_naming_the_accepted_values(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: parse_level trusts str.isdigit(), which is true for '²'; int() then raises "
-    "its own ValueError, so the message does not list the accepted values",
-)
 def test_parse_level_rejects_a_superscript_digit_with_the_usual_message() -> None:
     with pytest.raises(ValueError, match="use one of none, error"):
         parse_level("²")

@@ -449,12 +449,6 @@ def test_restart_of_a_failed_service_starts_it(
     assert (runner.state, runner.want) == (State.WAITING, Want.UP)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: `up` while a `down` is stopping the service only sets want; the exit caused "
-    "by our own stop signal then goes through the restart policy, so with restart: never "
-    "the service ends FAILED although the last command was up",
-)
 def test_up_while_stopping_wins_over_the_restart_policy(
     host: FakeHost, make_runner: MakeRunner, drive: Any
 ) -> None:
@@ -466,11 +460,6 @@ def test_up_while_stopping_wins_over_the_restart_policy(
     assert (runner.state, runner.want) == (State.UP, Want.UP)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a restart request overridden by `down` leaves _restart_requested set; the "
-    "next exit after a later `up` is then restarted regardless of restart: never",
-)
 def test_a_restart_cancelled_by_down_does_not_linger(
     host: FakeHost, make_runner: MakeRunner, drive: Any
 ) -> None:
@@ -617,11 +606,6 @@ def _open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Runner._spawn leaks the read end of the notify_fd pipe when the spawn "
-    "fails (only the write end is closed), one descriptor per failed start",
-)
 def test_a_failed_start_with_notify_fd_leaks_no_descriptor(
     host: FakeHost, make_runner: MakeRunner
 ) -> None:

@@ -218,11 +218,6 @@ def test_an_unreadable_service_yaml_is_an_error(tmp_path: Path) -> None:
     assert str(caught.value) == f"{WHERE}: cannot read: No such file or directory"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.yaml silently keeps the last of two equal keys (environment files reject "
-    "duplicate keys); a pasted second `ready:` quietly wins",
-)
 def test_a_duplicate_key_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "service.yaml"
     path.write_text("ready: {tcp: 80}\nready: {tcp: 8080}\n")
@@ -349,11 +344,6 @@ def test_bad_ready_forms_name_file_and_key(value: object, message: str) -> None:
     assert _error({"ready": value}) == f"{WHERE}: ready: {message}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: `tcp: '[::1]:8080'` keeps the brackets in the host, so the probe can never "
-    "connect and the service always hits its ready_timeout",
-)
 def test_ready_tcp_accepts_a_bracketed_ipv6_address() -> None:
     readiness = parse_config({"ready": {"tcp": "[::1]:8080"}}, WHERE).ready
     assert (readiness.host, readiness.port) == ("::1", 8080)
