@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-unit test-integration lint format venv clean
+.PHONY: image push showver patch-release minor-release major-release lint-images
 
 venv: $(STAMP)
 
@@ -29,10 +30,15 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-lint: $(STAMP)
+lint: $(STAMP) lint-images
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) -C apps/keyper lint
+
+# Containerfiles with hadolint, every shell script (*.sh and sh/bash shebangs) with shellcheck.
+lint-images: $(STAMP)
+	$(BIN)/hadolint $$(git ls-files '*Containerfile' '*Dockerfile')
+	$(BIN)/shellcheck $$(scripts/shell-files)
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -40,3 +46,30 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+
+# --- images and releases (docs/images.md) -------------------------------------------------
+# ENGINE: podman or docker (empty: podman when installed, else docker). The base image is
+# $(IMAGE), the demo image $(IMAGE)-demo; both get the .release version and `latest`.
+# BASE_IMAGE empty: Debian bookworm-slim, or a debootstrapped Debian where none can be pulled.
+ENGINE     ?=
+REGISTRY   ?= localhost
+IMAGE_NAME ?= lightbase
+IMAGE      ?= $(REGISTRY)/$(IMAGE_NAME)
+BASE_IMAGE ?=
+VERSION    := $(shell scripts/release version)
+ENGINE_RUN := ENGINE=$(ENGINE) scripts/engine
+
+image:
+	ENGINE=$(ENGINE) IMAGE=$(IMAGE) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) scripts/build-images
+
+push:
+	@if [ "$(REGISTRY)" = localhost ]; then \
+		echo "make push: set REGISTRY (e.g. make push REGISTRY=ghcr.io/you)" >&2; exit 2; fi
+	$(ENGINE_RUN) push $(IMAGE):$(VERSION)
+	$(ENGINE_RUN) push $(IMAGE):latest
+
+showver:
+	@scripts/release version
+
+patch-release minor-release major-release:
+	@scripts/release bump $(@:-release=)
