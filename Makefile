@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+	$(MAKE) -C apps/keyper test
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit
@@ -32,6 +33,7 @@ test-integration: $(STAMP)
 lint: $(STAMP) lint-images
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) -C apps/keyper lint
 
 # Containerfiles with hadolint, every shell script (*.sh and sh/bash shebangs) with shellcheck.
 lint-images: $(STAMP)

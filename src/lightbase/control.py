@@ -23,7 +23,7 @@ class ControlError(LightbaseError):
     """The supervisor could not be asked, or its answer could not be read."""
 
 
-def request(socket_path: Path, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+def request(socket_path: Path, message: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
     """Send `message`, return the reply; ControlError on any failure, naming the socket."""
     deadline = time.monotonic() + timeout
     data = json.dumps(message).encode("utf-8") + b"\n"

@@ -59,6 +59,9 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
     log.info(f"lightbase {__version__}: container root {layout.root}, log level {log.level.name}")
     try:
         services, credentials = validate(layout, options, log)
+        processes = [] if options.skip_process_files or options.run_only else services
+        processes = [s for s in processes if s.process is not None]
+        supervisor.add_services(processes, credentials, options.main_command or None)
         wait_for_state(layout, options, log)
         service_dir = prepare_run_dir(layout, options, log)
         environment = load_environment(layout, options, process_env, log)
@@ -73,15 +76,14 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
             )
         except StartupError as exc:
             log.error(str(exc))
-            supervisor.supervise([], {})  # stops whatever the scripts left running
+            supervisor.begin_shutdown(exc.exit_code, "")  # stops what the scripts left running
+            supervisor.supervise()
             return exc.exit_code
         environment = drop_startup_environment(environment, layout, options, log)
         supervisor.set_environment({**environment.as_dict(), **variables})
-        processes = [] if options.skip_process_files or options.run_only else services
-        processes = [s for s in processes if s.process is not None]
         names = ", ".join(s.name for s in processes) or "none"
         log.info(f"starting processes: {names}")
-        code = supervisor.supervise(processes, credentials, options.main_command or None)
+        code = supervisor.supervise()
         log.info(f"exiting with code {code}")
         return code
     finally:
