@@ -8,8 +8,8 @@
 #   build.sh finish                byte-compile, link the tools into PATH, make the writable
 #                                  paths group-0 writable, strip caches/docs/locales
 #
-# Packages come from the distribution so the runtime stage gets no pip, no compiler and the
-# distribution's PyYAML with its C loader.
+# Runtime packages come from the distribution, so the runtime stage gets no pip, no compiler
+# and the distribution's PyYAML with its C loader.
 set -eu
 
 die() {
@@ -75,18 +75,26 @@ builder_packages() {
     esac
 }
 
-# stage SRC DEST: the wheel is built without network access to PyPI (the distribution's
-# setuptools does it) and installed under DEST with the base's own install scheme, so
-# copying DEST onto / in the runtime stage puts every file where that Python looks.
+# stage SRC DEST: build the wheel, then install it under DEST with the base's own install
+# scheme, so copying DEST onto / in the runtime stage puts every file where that Python looks.
+# The distribution's setuptools builds it offline; only when it is too old for the project's
+# metadata does pip fetch the backend pyproject.toml names from PyPI.
 stage() {
     src=$1
     dest=$2
     work=$(mktemp -d)
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip wheel --quiet --no-deps --no-build-isolation --no-cache-dir \
-        --wheel-dir "$work" "$src"
+    export PIP_ROOT_USER_ACTION=ignore
+    if ! python3 -m pip wheel --quiet --no-deps --no-build-isolation --no-cache-dir \
+        --wheel-dir "$work" "$src" >"$work/offline.log" 2>&1; then
+        echo "build.sh: the distribution's setuptools cannot build the wheel; trying PyPI's" >&2
+        if ! python3 -m pip wheel --quiet --no-deps --no-cache-dir --wheel-dir "$work" "$src"; then
+            cat "$work/offline.log" >&2
+            die "cannot build the lightbase wheel (the offline attempt's log is above)"
+        fi
+    fi
     # --root also waives PEP 668's externally-managed check: nothing here touches the
     # builder's own site-packages.
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --no-index --no-compile --no-cache-dir \
+    python3 -m pip install --quiet --no-deps --no-index --no-compile --no-cache-dir \
         --no-warn-script-location --root "$dest" "$work"/lightbase-*.whl
     mkdir -p "$dest/container"
     if [ -d "$src/container" ]; then
