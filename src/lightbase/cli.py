@@ -82,7 +82,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "-l",
         "--loglevel",
         metavar="LEVEL",
-        help=f"one of {', '.join(LEVEL_NAMES)} (default info, or CONTAINER_LOG_LEVEL)",
+        help=f"one of {', '.join(LEVEL_NAMES)}, or 0-5 (default info, or CONTAINER_LOG_LEVEL)",
     )
     flag = p.add_argument
     flag("--skip-env-files", action="store_true", help="ignore ROOT/environment/ files")
@@ -258,7 +258,7 @@ def cmd_env(ns: argparse.Namespace) -> int:
     environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
     redact = Redactor.from_environment(environment.as_dict())
     if ns.explain:
-        print(env.explain(environment, ns.explain, redact))
+        sys.stdout.write(env.explain(environment, ns.explain, redact))
     else:
         sys.stdout.write(env.render(environment, redact))
     return 0

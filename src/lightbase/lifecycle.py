@@ -59,11 +59,13 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
     log.info(f"lightbase {__version__}: container root {layout.root}, log level {log.level.name}")
     try:
         services, credentials = validate(layout, options, log)
+        wait_for_state(layout, options, log)
+        service_dir = prepare_run_dir(layout, options, log)
+        if service_dir != layout.service_dir:  # --copy-service: every script runs from the copy
+            services = order(discover(service_dir, log.warning, layout.root))
         processes = [] if options.skip_process_files or options.run_only else services
         processes = [s for s in processes if s.process is not None]
         supervisor.add_services(processes, credentials, options.main_command or None)
-        wait_for_state(layout, options, log)
-        service_dir = prepare_run_dir(layout, options, log)
         environment = load_environment(layout, options, process_env, log)
         supervisor.options = supervisor_options(environment, options)
         supervisor.serve_control(layout.control_socket)
@@ -228,7 +230,7 @@ def run_startup_scripts(
             continue
         if supervisor.stop_requested:
             break
-        script = service.startup.relative_to(layout.root)
+        script = _shown(service.startup, layout.root)
         log.info(f"running {script}")
         exit_ = supervisor.run_script(service.startup, {**environment.as_dict(), **variables})
         if supervisor.stop_requested:
@@ -243,6 +245,11 @@ def run_startup_scripts(
             marker.touch()
         log.info("startup done")
     return environment
+
+
+def _shown(path: Path, root: Path) -> str:
+    """Paths in the log are relative to the container root when they are inside it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def drop_startup_environment(

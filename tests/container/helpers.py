@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -21,10 +22,16 @@ TEST_VERSION = "test"
 BOOT_TIMEOUT = 60.0
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"container tests cannot run in CI: {reason}")
     pytest.skip(reason)
+
+
+def engine_name() -> str:
+    """The engine scripts/engine runs: $ENGINE, else podman when installed, else docker."""
+    chosen = os.environ.get("ENGINE") or ("podman" if shutil.which("podman") else "docker")
+    return Path(chosen).name
 
 
 @dataclass(frozen=True)

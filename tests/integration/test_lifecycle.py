@@ -161,3 +161,37 @@ def test_startup_script_passes_a_variable_to_processes(container: Container) -> 
 def test_joined_option_list_is_rejected_with_advice(container: Container) -> None:
     assert container.start("--loglevel debug").wait() == 2
     assert "is one argument holding several words" in container.log
+
+
+def test_copy_service_runs_every_script_from_the_copy(container: Container) -> None:
+    container.service(
+        "svc",
+        'echo "$0" > $MARKS/process\nexec sleep 1000\n',
+        startup='echo "$0" > $MARKS/startup\n',
+    )
+    container.service("other", "exec sleep 1000\n")
+    container.start("--copy-service")
+    copy = container.root / "run" / "service" / "svc"
+    assert container.wait_for_mark("startup") == f"{copy}/startup.sh\n"
+    assert container.wait_for_mark("process") == f"{copy}/process.sh\n"
+    assert container.stop() == 0
+
+
+def test_keepalive_keeps_the_container_after_every_service_ended(container: Container) -> None:
+    for name in ("one", "two"):
+        container.service(name, "exit 0\n", config={"restart": "never"})
+    container.start("--keepalive")
+    container.wait_for_state("one", "finished")
+    container.wait_for_state("two", "finished")
+    time.sleep(0.3)
+    assert container.proc is not None and container.proc.poll() is None
+    assert container.stop() == 0
+
+
+def test_without_keepalive_the_container_ends_when_every_service_ended(
+    container: Container,
+) -> None:
+    container.service("one", "exit 0\n", config={"restart": "never"})
+    container.service("two", "sleep 0.3; exit 0\n", config={"restart": "never"})
+    assert container.start().wait() == 0
+    assert "every service has ended: stopping" in container.log
