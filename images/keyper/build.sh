@@ -4,8 +4,7 @@
 #
 #   build.sh packages     slapd, the LDAP clients, nginx, ssh-keygen, openssl and the API's
 #                         Python libraries, from the distribution
-#   build.sh app DIR      install the keyper package DIR (apps/keyper/src/keyper) into the
-#                         system Python, byte-compiled
+#   build.sh app DIR      make the keyper package in DIR/keyper importable, byte-compiled
 #   build.sh finish       accounts, directories, install-service, permissions, strip
 set -eu
 
@@ -61,17 +60,16 @@ packages() {
     esac
 }
 
-# app DIR: a pure-Python package, copied into the interpreter's site directory; its
-# dependencies are the distribution's packages installed above.
+# app DIR: DIR holds the keyper package (a pure-Python package, its dependencies are the
+# distribution's packages installed above); a .pth file puts DIR on the interpreter's path.
 app() {
-    src=$1
-    [ -f "$src/__init__.py" ] || die "$src is not the keyper package"
+    dir=$1
+    [ -f "$dir/keyper/__init__.py" ] || die "$dir/keyper is not the keyper package"
     site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     mkdir -p "$site"
-    rm -rf "$site/keyper"
-    cp -R "$src" "$site/keyper"
-    find "$site/keyper" -name __pycache__ -prune -exec rm -rf {} +
-    python3 -m compileall -q "$site/keyper" >/dev/null
+    printf '%s\n' "$dir" >"$site/keyper.pth"
+    find "$dir" -name __pycache__ -prune -exec rm -rf {} +
+    python3 -m compileall -q "$dir" >/dev/null
     python3 -c 'import keyper.app, keyper.ldapinit, keyper.cainit' \
         || die "the keyper package does not import"
 }
@@ -84,12 +82,12 @@ account() {
     if getent group "$name" >/dev/null; then
         groupmod -g "$id" "$name"
     else
-        groupadd -r -g "$id" "$name"
+        groupadd -g "$id" "$name"
     fi
     if getent passwd "$name" >/dev/null; then
         usermod -u "$id" -g "$id" "$name"
     else
-        useradd -r -u "$id" -g "$id" -d /nonexistent -s /usr/sbin/nologin -M "$name"
+        useradd -u "$id" -g "$id" -d /nonexistent -s /bin/false -M "$name"
     fi
 }
 

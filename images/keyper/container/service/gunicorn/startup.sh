@@ -39,7 +39,7 @@ case "$SSH_CA_USER_KEY" in
     *) user_key=$SSH_CA_DIR/$SSH_CA_USER_KEY ;;
 esac
 if [ ! -e "$user_key" ]; then
-    info "first start: creating the SSH CA keys ($SSH_CA_KEY_TYPE) and an empty KRL in $SSH_CA_DIR"
+    info "first start: creating the SSH CA keys (SSH_CA_KEY_TYPE) and an empty KRL in $SSH_CA_DIR"
 fi
 # Creates only what is missing: keys (0600, the API's user only), the KRL, work dirs.
 setuser keyper python3 -m keyper.cainit || die "SSH CA in $SSH_CA_DIR: keyper.cainit failed"
