@@ -66,9 +66,9 @@ class Stack:
         for role in VOLUME_MOUNTS:
             self.engine("volume", "create", self.volume(role))
 
-    def start(self, **volumes: str) -> Container:
-        """A new container on the stack's volumes (ROLE=VOLUME replaces one), HTTPS published
-        on a free loopback port."""
+    def start(self, *options: str, **volumes: str) -> Container:
+        """A new container on the stack's volumes (ROLE=VOLUME replaces one) with engine
+        OPTIONS, HTTPS published on a free loopback port."""
         name = f"{self.prefix}-{len(self.containers)}"
         mounts = [
             f"-v={volumes.get(role, self.volume(role))}:{path}"
@@ -79,7 +79,7 @@ class Stack:
             "run", "-d", "--name", name, "--hostname", "keyper-test", *mounts,
             f"-v={self.secret}:{SECRET_IN_CONTAINER}:ro",
             f"-e=LDAP_ADMIN_PASSWORD_FILE={SECRET_IN_CONTAINER}",
-            "-p=127.0.0.1::443", self.image,
+            "-p=127.0.0.1::443", *options, self.image,
         )  # fmt: skip
         return Container(self.engine, name)
 

@@ -213,3 +213,25 @@ def quiet(lines: list[str]) -> None:
         if "WARNING" in line or "ERROR" in line or any(w in line for w in FIRST_START_WORDS)
     ]
     assert noisy == [], "\n".join(noisy)
+
+
+# What deploy/kubernetes/statefulset.yaml grants the container, as engine options.
+HARDENED = (
+    "--read-only",
+    "--tmpfs=/container/run:rw,exec,mode=0755",
+    "--tmpfs=/tmp",
+    "--security-opt=no-new-privileges",
+    "--cap-drop=all",
+    "--cap-add=CHOWN,DAC_OVERRIDE,FOWNER,SETUID,SETGID,KILL,NET_BIND_SERVICE",
+)
+
+
+def test_hardened_first_start_with_read_only_root_and_few_capabilities(
+    engine: Engine, keyper_image: str, tmp_path: Path
+) -> None:
+    for hardened_stack in stack_fixture(engine, keyper_image, tmp_path):
+        hardened = hardened_stack.start(*HARDENED)
+        wait_healthy(hardened)
+        assert https_get(hardened, "/api/hostca").startswith(b"ssh-ed25519 ")
+        result = ldapsearch(hardened, MANAGER_DN, "-b", BASE_DN, "-s", "base", "dc")
+        assert result.returncode == 0, result.stderr
