@@ -50,11 +50,12 @@ clean:
 # --- images and releases (docs/images.md) -------------------------------------------------
 # ENGINE: podman or docker (empty: podman when installed, else docker). The base image is
 # $(IMAGE), the demo image $(IMAGE)-demo; both get the .release version and `latest`.
+# BASE_IMAGE empty: Debian bookworm-slim, or a debootstrapped Debian where none can be pulled.
 ENGINE     ?=
 REGISTRY   ?= localhost
 IMAGE_NAME ?= lightbase
 IMAGE      ?= $(REGISTRY)/$(IMAGE_NAME)
-BASE_IMAGE ?= docker.io/library/debian:bookworm-slim
+BASE_IMAGE ?=
 VERSION    := $(shell scripts/release version)
 ENGINE_RUN := ENGINE=$(ENGINE) scripts/engine
 

@@ -115,12 +115,8 @@ runtime_packages() {
 # real `sv` (runit) is installed.
 link_tools() {
     mkdir -p /usr/local/bin
-    if [ ! -e /container/tool/run ]; then
-        # The entrypoint is a fixed path; until the repository ships its own wrapper the
-        # image gets this one.
-        printf '#!/bin/sh\nexec lightbase run "$@"\n' >/container/tool/run
-        chmod 0755 /container/tool/run
-    fi
+    # The image's ENTRYPOINT: a missing one would only show when a container starts.
+    [ -x /container/tool/run ] || die "/container/tool/run is missing or not executable"
     for tool in /container/tool/*; do
         [ -f "$tool" ] && [ -x "$tool" ] || continue
         name=$(basename "$tool")

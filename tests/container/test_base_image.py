@@ -75,3 +75,28 @@ def test_base_image_has_no_pip_caches_or_docs(engine: Engine, images: Images) ->
         "/var/cache/apt -type f 2>/dev/null || true",
     )
     assert out == ""
+
+
+def test_base_image_puts_every_tool_in_path_and_sv_on_lightbase_sv(
+    engine: Engine, images: Images
+) -> None:
+    tools = (
+        "sv setuser log-helper complex-bash-env wait-process install-service "
+        "add-service-available add-multiple-process-stack lightbase-sv"
+    )
+    out = shell(
+        engine,
+        images.base,
+        f'for t in {tools}; do printf "%s %s\\n" "$t" "$(readlink -f "$(command -v "$t")")"; done',
+    )
+    assert out.splitlines() == [
+        "sv /usr/local/bin/lightbase-sv",
+        "setuser /usr/local/bin/setuser",
+        "log-helper /usr/local/bin/log-helper",
+        "complex-bash-env /usr/local/bin/complex-bash-env",
+        "wait-process /usr/local/bin/wait-process",
+        "install-service /usr/local/bin/install-service",
+        "add-service-available /usr/local/bin/add-service-available",
+        "add-multiple-process-stack /usr/local/bin/add-multiple-process-stack",
+        "lightbase-sv /usr/local/bin/lightbase-sv",
+    ]

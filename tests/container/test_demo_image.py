@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
+
 from .helpers import REPO, Container, Engine, Images, engine_name
 
 DEMO_SERVICES = sorted(p.name for p in (REPO / "examples/demo/tree/service").iterdir())
@@ -101,10 +103,13 @@ def test_recreating_the_container_on_the_same_volume_boots_cleanly(
     assert marker.returncode == 0
 
 
-def test_arbitrary_uid_with_read_only_root_boots(
-    start: Callable[..., Container], images: Images
+@pytest.mark.parametrize(
+    "root", [READ_ONLY, ()], ids=["read-only-root-with-tmpfs-run-dir", "writable-root"]
+)
+def test_arbitrary_uid_with_gid_0_boots(
+    start: Callable[..., Container], images: Images, root: tuple[str, ...]
 ) -> None:
-    demo = start(images.demo, "--user", "12345:0", *READ_ONLY)
+    demo = start(images.demo, "--user", "12345:0", *root)
     demo.wait_healthy()
     assert demo.exec("id", "-u").stdout.strip() == "12345"
     owners = {
