@@ -73,3 +73,19 @@ showver:
 
 patch-release minor-release major-release:
 	@scripts/release bump $(@:-release=)
+
+# --- the keyper reference image (docs/keyper-image.md) ---------------------------------
+# `make keyper` builds the base image and keyper on it, runs it on named volumes with its
+# ports published (KEYPER_PORTS) and waits until it is healthy; `make keyper-stop` removes it.
+KEYPER_IMAGE ?= $(REGISTRY)/keyper
+KEYPER_ENV   := ENGINE=$(ENGINE) LIGHTBASE_IMAGE=$(IMAGE):$(VERSION) KEYPER_IMAGE=$(KEYPER_IMAGE) VERSION=$(VERSION)
+
+.PHONY: keyper keyper-image keyper-stop
+keyper: keyper-image
+	$(KEYPER_ENV) scripts/keyper run
+
+keyper-image: image
+	$(KEYPER_ENV) scripts/keyper build
+
+keyper-stop:
+	$(KEYPER_ENV) scripts/keyper stop

@@ -27,7 +27,7 @@ SCHEMA_DIRS = ("/etc/ldap/schema", "/etc/openldap/schema")
 MODULE_DIRS = ("/usr/lib/ldap", "/usr/lib/openldap", "/usr/lib64/openldap")
 DATA_DIRS = ("/var/lib/ldap", "/var/lib/openldap/openldap-data")
 STANDARD_SCHEMAS = ("core", "cosine", "inetorgperson")
-OWN_SCHEMAS = ("openssh-lpk.ldif", "keyper.ldif")
+OWN_SCHEMAS = ("openssh-lpk.ldif", "sudo.ldif", "keyper.ldif")
 MDB_MAX_SIZE = 1 << 30
 
 
