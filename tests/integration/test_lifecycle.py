@@ -58,11 +58,12 @@ def test_main_command_runs_after_services_and_its_code_is_the_exit_code(
     container: Container,
 ) -> None:
     container.service(
-        "svc", "trap 'echo stopped > $MARKS/svc; exit 0' TERM\nwhile :; do sleep 0.1; done\n"
+        "svc",
+        "trap 'echo stopped > $MARKS/svc; exit 0' TERM\ntouch $MARKS/svc-up\n"
+        "while :; do sleep 0.1; done\n",
     )
-    code = container.start(
-        "--", "sh", "-c", "echo $GREETING > $MARKS/main; exit 3", env={"GREETING": "hi"}
-    ).wait()
+    main = "until [ -e $MARKS/svc-up ]; do sleep 0.05; done; echo $GREETING > $MARKS/main; exit 3"
+    code = container.start("--", "sh", "-c", main, env={"GREETING": "hi"}).wait()
     assert code == 3
     assert container.mark("main").read_text() == "hi\n"
     assert container.mark("svc").read_text() == "stopped\n"
