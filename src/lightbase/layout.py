@@ -1,15 +1,15 @@
 """Where everything lives: the container root, the run dir and the state dir.
 
-    ROOT/environment/          environment files (read-only is fine)
-    ROOT/service/NAME/         service directories
-    ROOT/service-available/    services that can be added on demand
-    ROOT/tool/                 tool wrappers linked into PATH in images
-    RUN/                       written at run time (ROOT/run unless relocated)
-    RUN/environment.sh         `export NAME='value'` for every exported variable
-    RUN/environment/NAME       one file per variable
-    RUN/environment.json       the same as JSON
-    RUN/control.sock           the supervisor's control socket
-    STATE/                     first-startup-done, startup-done (RUN/state unless relocated)
+ROOT/environment/          environment files (read-only is fine)
+ROOT/service/NAME/         service directories
+ROOT/service-available/    services that can be added on demand
+ROOT/tool/                 tool wrappers linked into PATH in images
+RUN/                       written at run time (ROOT/run unless relocated)
+RUN/environment.sh         `export NAME='value'` for every exported variable
+RUN/environment/NAME       one file per variable
+RUN/environment.json       the same as JSON
+RUN/control.sock           the supervisor's control socket
+STATE/                     first-startup-done, startup-done (RUN/state unless relocated)
 """
 
 from __future__ import annotations

@@ -63,8 +63,10 @@ class ServiceConfig:
     depends_on: tuple[str, ...] = ()
     ready: Readiness = Readiness()
     ready_timeout: float = 60.0
-    restart: Restart = Restart.ALWAYS
-    critical: bool = False
+    # None: the default for the container's shape (a lone service ends the container when it
+    # exits, as a single-process container should; otherwise always restart, not critical).
+    restart: Restart | None = None
+    critical: bool | None = None
     stop_signal: signal.Signals = signal.SIGTERM
     stop_timeout: float | None = None  # None: only the container-wide deadline applies
     user: str | None = None
@@ -162,8 +164,9 @@ def _ready(value: object) -> Readiness:
     if kind == "tcp":
         if isinstance(arg, str) and ":" in arg:
             host, _, port = arg.rpartition(":")
-            return Readiness(ReadyKind.TCP, port=_port(int(port) if port.isdigit() else port),
-                             host=host)
+            return Readiness(
+                ReadyKind.TCP, port=_port(int(port) if port.isdigit() else port), host=host
+            )
         return Readiness(ReadyKind.TCP, port=_port(arg))
     if kind == "cmd":
         if isinstance(arg, str) and arg.strip():
@@ -227,7 +230,7 @@ def load_config(path: Path, where: str) -> ServiceConfig:
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

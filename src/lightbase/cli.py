@@ -1,0 +1,291 @@
+"""`lightbase <command>`: argument parsing and dispatch only. The one place that exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import EXIT_INTERNAL, LightbaseError, UsageError
+from .layout import Layout
+from .log import LEVEL_NAMES, Level, format_line, parse_level
+
+RUN_DESCRIPTION = """\
+Prepare the container and run it: validate the container tree, prepare the run dir, load the
+environment (process environment first, then ROOT/environment/ files in lexicographic order;
+the first definition of a variable wins), run each service's startup.sh in dependency order,
+then supervise each service's process.sh (and MAIN_COMMAND, if given) as PID 1.
+"""
+
+RUN_EPILOG = """\
+environment variables:
+  CONTAINER_ROOT              container root (default /container); --root wins
+  CONTAINER_RUN_DIR           run dir (default ROOT/run); --run-dir wins
+  CONTAINER_STATE_DIR         state dir (default RUN_DIR/state)
+  CONTAINER_LOG_LEVEL         log level when --loglevel is absent (name or 0-5)
+  CONTAINER_SECRET_NAMES      comma-separated name parts marking secret variables
+                              (default PASSWORD,PASSWD,SECRET,TOKEN,KEY,CREDENTIAL,PRIVATE)
+  KILL_PROCESS_TIMEOUT        seconds all services get to stop, together (default 7)
+  KILL_ALL_PROCESSES_TIMEOUT  seconds left-over processes get after SIGTERM (default 2)
+  The last two may also be set in environment files.
+
+exit codes:
+  0    the container was asked to stop (SIGTERM, SIGINT, SIGQUIT), or everything ended well
+  N    a startup script failed with code N; a critical service, the only service, or
+       MAIN_COMMAND ended with code N (128+S when killed by signal S)
+  2    bad command line
+  70   internal error (a bug: a traceback is printed)
+  78   configuration error (bad service.yaml, environment file, option value, ...)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so `main` stays the one place that exits."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        if message:
+            sys.stderr.write(message)
+        raise SystemExit(status)
+
+
+def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="prepare and run the container (the image's entrypoint)",
+        description=RUN_DESCRIPTION,
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s [OPTIONS] [-- MAIN_COMMAND [ARGS...]]",
+    )
+    p.add_argument("--root", metavar="DIR", help="container root (default /container)")
+    p.add_argument("--run-dir", metavar="DIR", help="run dir (default ROOT/run)")
+    p.add_argument(
+        "-l",
+        "--loglevel",
+        metavar="LEVEL",
+        help=f"one of {', '.join(LEVEL_NAMES)} (default info, or CONTAINER_LOG_LEVEL)",
+    )
+    flag = p.add_argument
+    flag("--skip-env-files", action="store_true", help="ignore ROOT/environment/ files")
+    flag("--skip-startup-files", action="store_true", help="do not run startup.sh scripts")
+    flag("--skip-process-files", action="store_true", help="do not start process.sh services")
+    flag("--skip-finish-files", action="store_true", help="do not run finish.sh scripts")
+    flag(
+        "--run-only",
+        action="store_true",
+        help="run only MAIN_COMMAND: no startup, process or finish scripts",
+    )
+    flag(
+        "--keep-startup-env",
+        action="store_true",
+        help="keep *.startup.* variables and files after startup",
+    )
+    flag(
+        "--copy-service",
+        action="store_true",
+        help="run scripts from a fresh copy of ROOT/service in RUN_DIR/service",
+    )
+    flag("--wait-state", metavar="NAME", help="first wait until STATE_DIR/NAME exists")
+    flag(
+        "--wait-first-startup",
+        action="store_true",
+        help="first wait until the first startup of this container is done",
+    )
+    flag(
+        "--wait-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="how long the two waits above may take (default 60)",
+    )
+    flag(
+        "--keepalive",
+        action="store_true",
+        help="keep running after every process has ended, until stopped",
+    )
+    flag(
+        "--dont-touch-etc-hosts",
+        action="store_true",
+        help="do not add the hostname to /etc/hosts when missing",
+    )
+    flag(
+        "-k",
+        "--no-kill-all-on-exit",
+        action="store_true",
+        help="leave other processes alone when exiting (default: TERM, then KILL them)",
+    )
+    flag(
+        "--log-prefix",
+        action="store_true",
+        help="prefix each line a service prints with its name",
+    )
+    p.add_argument("main_command", nargs="*", metavar="MAIN_COMMAND", help=argparse.SUPPRESS)
+
+
+def _env_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser(
+        "env",
+        help="print the resolved environment (secrets redacted)",
+        description="Resolve the environment as `lightbase run` would and print it, "
+        "with secret values shown as ***.",
+    )
+    p.add_argument("--root", metavar="DIR", help="container root (default /container)")
+    p.add_argument("--explain", metavar="NAME", help="say where NAME's value comes from")
+    p.add_argument("--skip-env-files", action="store_true", help="ignore environment files")
+
+
+def _sv_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser(
+        "sv",
+        help="ask the running supervisor about services, or tell it what to do",
+        description="Talk to the supervisor through RUN_DIR/control.sock.",
+        epilog="exit codes: 0 done; 1 refused, unknown service or not ready in time; "
+        "2 bad command line; 3 lightbase is not running",
+    )
+    p.add_argument("--run-dir", metavar="DIR", help="run dir (default ROOT/run)")
+    p.add_argument("--root", metavar="DIR", help="container root (default /container)")
+    verbs = p.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    status = verbs.add_parser("status", help="one line per service")
+    status.add_argument("--json", action="store_true", help="print the raw status as JSON")
+    status.add_argument("names", nargs="*", metavar="NAME")
+    check = verbs.add_parser("check", help="wait until the services are ready")
+    check.add_argument("-w", "--wait", type=float, default=7.0, metavar="SECONDS")
+    check.add_argument("names", nargs="+", metavar="NAME")
+    for verb, text in (
+        ("up", "start and keep running"),
+        ("down", "stop and keep stopped"),
+        ("restart", "stop, then start at once"),
+        ("once", "start, do not restart"),
+        ("stop", "same as down"),
+    ):
+        verbs.add_parser(verb, help=text).add_argument("names", nargs="+", metavar="NAME")
+    sig = verbs.add_parser("signal", help="send a signal to the services' process groups")
+    sig.add_argument("signal", metavar="SIGNAL")
+    sig.add_argument("names", nargs="+", metavar="NAME")
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(prog="lightbase", description="An init and supervisor for containers.")
+    parser.add_argument("--version", action="version", version=f"lightbase {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _run_parser(sub)
+    _env_parser(sub)
+    _sv_parser(sub)
+    health = sub.add_parser(
+        "health",
+        help="exit 0 when every service that should run is up and ready",
+        description="For HEALTHCHECK and Kubernetes probes: exit 0 when lightbase has "
+        "finished starting and every service that should run is up and ready, 1 otherwise.",
+    )
+    health.add_argument("--run-dir", metavar="DIR", help="run dir (default ROOT/run)")
+    health.add_argument("--root", metavar="DIR", help="container root (default /container)")
+    return parser
+
+
+def reject_joined_options(args: Sequence[str]) -> None:
+    """`"--loglevel debug"` as one argument is a Kubernetes `args` mistake: say so."""
+    for arg in args:
+        if arg == "--":
+            return
+        if arg.startswith("-") and any(c.isspace() for c in arg):
+            raise UsageError(
+                f"lightbase: {arg!r} is one argument holding several words; pass each option "
+                "and value as a separate argument (in Kubernetes: one list item each)"
+            )
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_run(ns: argparse.Namespace) -> int:
+    from .lifecycle import RunOptions, boot
+
+    level_text = ns.loglevel or os.environ.get("CONTAINER_LOG_LEVEL") or "info"
+    try:
+        level = parse_level(level_text)
+    except ValueError as exc:
+        source = "--loglevel" if ns.loglevel else "CONTAINER_LOG_LEVEL"
+        raise UsageError(f"lightbase run: {source}: {exc}") from None
+    options = RunOptions(
+        root=ns.root,
+        run_dir=ns.run_dir,
+        loglevel=level,
+        skip_env_files=ns.skip_env_files,
+        skip_startup_files=ns.skip_startup_files,
+        skip_process_files=ns.skip_process_files,
+        skip_finish_files=ns.skip_finish_files,
+        run_only=ns.run_only,
+        keep_startup_env=ns.keep_startup_env,
+        copy_service=ns.copy_service,
+        wait_state=ns.wait_state,
+        wait_first_startup=ns.wait_first_startup,
+        wait_timeout=ns.wait_timeout,
+        keepalive=ns.keepalive,
+        dont_touch_etc_hosts=ns.dont_touch_etc_hosts,
+        kill_all_on_exit=not ns.no_kill_all_on_exit,
+        log_prefix=ns.log_prefix,
+        main_command=ns.main_command,
+    )
+    if options.run_only and not options.main_command:
+        raise UsageError("lightbase run: --run-only needs a MAIN_COMMAND after --")
+    return boot(options, os.environ)
+
+
+def cmd_env(ns: argparse.Namespace) -> int:
+    from . import env
+    from .log import Redactor
+
+    layout = Layout.resolve(os.environ, ns.root)
+    environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
+    redact = Redactor.from_environment(environment.as_dict())
+    if ns.explain:
+        print(env.explain(environment, ns.explain, redact))
+    else:
+        sys.stdout.write(env.render(environment, redact))
+    return 0
+
+
+def cmd_sv(ns: argparse.Namespace) -> int:
+    from .svcmd import run_sv
+
+    return run_sv(ns, Layout.resolve(os.environ, ns.root, ns.run_dir))
+
+
+def cmd_health(ns: argparse.Namespace) -> int:
+    from .svcmd import health
+
+    return health(Layout.resolve(os.environ, ns.root, ns.run_dir))
+
+
+COMMANDS = {"run": cmd_run, "env": cmd_env, "sv": cmd_sv, "health": cmd_health}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = None
+    try:
+        reject_joined_options(args)
+        ns = build_parser().parse_args(args)
+        command = ns.command
+        return COMMANDS[command](ns)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except LightbaseError as exc:
+        message = str(exc)
+        if not message.startswith("lightbase"):
+            message = f"lightbase: {message}"
+        # The entrypoint's errors belong in its log, in the log's format.
+        sys.stderr.write(format_line(Level.ERROR, message) if command == "run" else message + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(f"lightbase: internal error (exit code {EXIT_INTERNAL})", file=sys.stderr)
+        return EXIT_INTERNAL
