@@ -121,12 +121,13 @@ def _thread_activity(task: Path) -> Activity:
     return Activity(switches, int(schedstat[0]))
 
 
-def activity(pid: int) -> Activity:
+def activity(pid: int) -> Activity | None:
+    """None when the process has gone (its PID may since name another process)."""
     task_dir = PROC / str(pid) / "task"
     try:
         tasks = os.listdir(task_dir)
     except OSError:
-        return Activity()
+        return None
     total = Activity()
     for tid in tasks:
         total = total + _thread_activity(task_dir / tid)
@@ -141,4 +142,6 @@ def total_memory(pids: Iterable[int]) -> Memory:
 
 
 def activities(pids: Iterable[int]) -> dict[int, Activity]:
-    return {pid: activity(pid) for pid in pids}
+    """Activity of each process still there."""
+    found = {pid: activity(pid) for pid in pids}
+    return {pid: value for pid, value in found.items() if value is not None}

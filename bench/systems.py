@@ -57,6 +57,7 @@ class ServiceText:
     name: str
     process: str  # script text of the long-running program
     startup: str | None = None  # lightbase only: ROOT/service/NAME/startup.sh
+    config: str | None = None  # lightbase only: ROOT/service/NAME/service.yaml
 
 
 def available(system: System, lightbase: Path) -> bool:
@@ -90,6 +91,8 @@ def prepare(
             write_executable(root / "service" / service.name / "process.sh", service.process)
             if service.startup is not None:
                 write_executable(root / "service" / service.name / "startup.sh", service.startup)
+            if service.config is not None:
+                (root / "service" / service.name / "service.yaml").write_text(service.config)
         return [str(lightbase), "run", "--root", str(root)]
     if system is System.RUNIT:
         for service in services:
