@@ -9,15 +9,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .paths import DEFAULT_DOC, DEFAULT_LIGHTBASE, DEFAULT_OUTPUT, QUICK_OUTPUT
+from .report import write_report
 from .runner import Plan, Results, Runner
 from .scenarios import Context
 from .systems import System, available
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_LIGHTBASE = REPO / ".venv" / "bin" / "lightbase"
-DEFAULT_OUTPUT = REPO / "bench" / "results" / "latest.json"
-QUICK_OUTPUT = REPO / "bench" / "results" / "quick.json"
-DEFAULT_DOC = REPO / "docs" / "benchmarks.md"
 
 
 def _systems(text: str) -> tuple[System, ...]:
@@ -70,7 +66,9 @@ def make_plan(args: argparse.Namespace, systems: tuple[System, ...]) -> Plan:
         "kills": args.kills,
         "crash_seconds": args.crash_seconds,
         "idle_seconds": args.idle_seconds,
-        "env_variables": args.env_variables if args.env_variables else (100 if args.quick else None),
+        "env_variables": args.env_variables
+        if args.env_variables
+        else (100 if args.quick else None),
         "env_files": 2 if args.quick else None,
         "quick": args.quick,
     }
@@ -80,7 +78,9 @@ def make_plan(args: argparse.Namespace, systems: tuple[System, ...]) -> Plan:
 
 def harness_problems(results: Results) -> list[str]:
     """What makes a run unusable: failed runs and missing measurements (not slowness)."""
-    problems = [f"{s['scenario']} {s['system']}: {s['error']}" for s in results.samples if "error" in s]
+    problems = [
+        f"{s['scenario']} {s['system']}: {s['error']}" for s in results.samples if "error" in s
+    ]
     for sample in results.samples:
         for key, value in sample.get("values", {}).items():
             if key.endswith("_ms") and key != "stop_ms" and not (value or 0) >= 0:
@@ -121,13 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     os.replace(tmp, output)
     print(f"bench: raw results in {output}", file=sys.stderr)
     if not args.no_doc and (args.doc or not args.quick):
-        from .report import write_report  # noqa: PLC0415 - only needed when writing the doc
-
         doc = args.doc or DEFAULT_DOC
         write_report(output, doc)
         print(f"bench: report in {doc}", file=sys.stderr)
     if args.plot:
-        from .plot import write_plots  # noqa: PLC0415 - matplotlib lives in the bench venv only
+        from .plot import write_plots  # matplotlib: only in the bench venv, only when asked
 
         for path in write_plots(output, (args.doc or DEFAULT_DOC).parent):
             print(f"bench: plot {path}", file=sys.stderr)

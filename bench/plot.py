@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from .paths import DEFAULT_DOC, DEFAULT_OUTPUT
 from .stats import Samples
 
 CHARTS = (
@@ -19,10 +20,10 @@ CHARTS = (
 
 
 def write_plots(json_path: Path, directory: Path) -> list[Path]:
-    import matplotlib  # noqa: PLC0415 - optional, bench venv only
+    import matplotlib  # imported here: the harness itself needs only the standard library
 
     matplotlib.use("Agg")  # files only, no display
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     data = Samples(json.loads(json_path.read_text()))
     written = []
@@ -35,7 +36,7 @@ def write_plots(json_path: Path, directory: Path) -> list[Path]:
                 if (v := data.median("lifecycle", system, key, n)) is not None
             ]
             if points:
-                xs, ys = zip(*points)
+                xs, ys = zip(*points, strict=True)
                 axes.plot(xs, ys, marker="o", label=system)
         axes.set_xscale("log")
         counts = data.counts("lifecycle")
@@ -58,8 +59,6 @@ def write_plots(json_path: Path, directory: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from .cli import DEFAULT_DOC, DEFAULT_OUTPUT  # noqa: PLC0415 - avoids an import cycle
-
     json_path = Path(args[0]) if args else DEFAULT_OUTPUT
     directory = Path(args[1]) if len(args) > 1 else DEFAULT_DOC.parent
     for path in write_plots(json_path, directory):

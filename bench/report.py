@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .paths import DEFAULT_DOC, DEFAULT_OUTPUT
 from .stats import Samples, ratio, slope
 from .targets import evaluate
-
 
 METHOD = """\
 ## How it is measured
@@ -62,18 +62,23 @@ def _cell(value: float | None, reference: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     r = ratio(value, reference)
-    return _fmt(value, digits) + (f" (×{r:.2f})" if r is not None else "")
+    return _fmt(value, digits) + (f" (x{r:.2f})" if r is not None else "")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _failed(data: Samples, scenario: str, system: str, n: int | None = None) -> str:
     errors = data.errors(scenario, system, n)
     return f"failed {len(errors)}/{data.ran(scenario, system, n)}" if errors else ""
+
+
+def _noted(cell: str, data: Samples, scenario: str, system: str) -> str:
+    note = _failed(data, scenario, system)
+    return f"{cell} {note}" if note else cell
 
 
 def _by_n(data: Samples, scenario: str, key: str, digits: int = 1) -> list[str]:
@@ -103,11 +108,13 @@ def _restart(data: Samples) -> list[str]:
     ref = data.median("restart", data.reference, "restart_ms")
     for system in data.systems_in("restart"):
         values = data.values("restart", system, "restart_ms")
-        spread = f"{_fmt(min(values))}–{_fmt(max(values))}" if values else "—"
+        spread = f"{_fmt(min(values))}-{_fmt(max(values))}" if values else "—"
         median = data.median("restart", system, "restart_ms")
-        rows.append([system, _cell(median, ref), spread, str(len(values))])
+        rows.append(
+            [system, _noted(_cell(median, ref), data, "restart", system), spread, str(len(values))]
+        )
     head = ["## 2. Restart: SIGKILL of a service up > 1 s -> replacement running (ms)", ""]
-    return head + _table(["system", "median", "min–max", "kills"], rows)
+    return head + _table(["system", "median", "min-max", "kills"], rows)
 
 
 def _crash(data: Samples) -> list[str]:
@@ -117,7 +124,8 @@ def _crash(data: Samples) -> list[str]:
         spawns = data.median("crash", system, "spawns")
         cpu = data.median("crash", system, "cpu_percent")
         seconds = data.median("crash", system, "seconds")
-        rows.append([system, _cell(spawns, ref_spawns, 0), _fmt(cpu, 2), _fmt(seconds, 1)])
+        spawned = _noted(_cell(spawns, ref_spawns, 0), data, "crash", system)
+        rows.append([system, spawned, _fmt(cpu, 2), _fmt(seconds, 1)])
     head = ["## 3. Crash loop: a service that exits at once", ""]
     return head + _table(["system", "spawns", "supervisor CPU %", "window (s)"], rows)
 
@@ -133,7 +141,10 @@ def _stop(data: Samples) -> list[str]:
             got = data.values("lifecycle", system, "stopped_by_signal", n)
             row.append(f"{min(got):.0f} of {n}" if got else "n/a")
         rows.append(row)
-    lines += ["Services stopped by their stop signal (fewest in any run; the rest were killed):", ""]
+    lines += [
+        "Services stopped by their stop signal (fewest in any run; the rest were killed):",
+        "",
+    ]
     lines += _table(["system", *(f"N = {n}" for n in data.counts("lifecycle"))], rows)
     rows = []
     ref = data.median("slow-stop", data.reference, "stop_ms")
@@ -144,7 +155,7 @@ def _stop(data: Samples) -> list[str]:
         rows.append(
             [
                 system,
-                _cell(stop, ref),
+                _noted(_cell(stop, ref), data, "slow-stop", system),
                 f"{sum(signalled):.0f} of {len(signalled)}",
                 f"{sum(finished):.0f} of {len(finished)}",
             ]
@@ -155,9 +166,9 @@ def _stop(data: Samples) -> list[str]:
 
 def _memory(data: Samples) -> list[str]:
     lines = ["## 5. Memory of the supervision processes (KB, median)", ""]
-    lines += ["Summed PSS:", ""] + _by_n(data, "lifecycle", "pss_kb", 0)
-    lines += ["Summed USS (private pages only):", ""] + _by_n(data, "lifecycle", "uss_kb", 0)
-    lines += ["Summed RSS:", ""] + _by_n(data, "lifecycle", "rss_kb", 0)
+    lines += ["Summed PSS:", "", *_by_n(data, "lifecycle", "pss_kb", 0)]
+    lines += ["Summed USS (private pages only):", "", *_by_n(data, "lifecycle", "uss_kb", 0)]
+    lines += ["Summed RSS:", "", *_by_n(data, "lifecycle", "rss_kb", 0)]
     rows = []
     for system in data.systems_in("lifecycle"):
         points = [
@@ -173,11 +184,14 @@ def _memory(data: Samples) -> list[str]:
 def _idle(data: Samples) -> list[str]:
     rows = []
     for system in data.systems_in("idle"):
-        n = next((s["n"] for s in data.samples if s["system"] == system and s["scenario"] == "idle"), 0)
+        n = next(
+            (s["n"] for s in data.samples if s["system"] == system and s["scenario"] == "idle"), 0
+        )
         switches = data.median("idle", system, "switches")
         seconds = data.median("idle", system, "seconds")
         cpu = data.median("idle", system, "cpu_ms")
-        rows.append([system, str(n), _fmt(switches, 0), _fmt(cpu, 2), _fmt(seconds, 0)])
+        shown = _noted(_fmt(switches, 0), data, "idle", system)
+        rows.append([system, str(n), shown, _fmt(cpu, 2), _fmt(seconds, 0)])
     head = ["## 6. Idle: supervision processes with idle services", ""]
     return head + _table(["system", "services", "context switches", "CPU (ms)", "window (s)"], rows)
 
@@ -188,8 +202,14 @@ def _environment(data: Samples) -> list[str]:
     variables = data.median("env", "lightbase", "variables")
     floor = data.median("env", "lightbase", "floor_ms")
     rows = [
-        [f"lightbase, {variables:.0f} variables", _cell(data.median("env", "lightbase", "lightbase_ms"), floor)],
-        ["lightbase, no environment file", _cell(data.median("env", "lightbase", "empty_ms"), floor)],
+        [
+            f"lightbase, {variables:.0f} variables",
+            _cell(data.median("env", "lightbase", "lightbase_ms"), floor),
+        ],
+        [
+            "lightbase, no environment file",
+            _cell(data.median("env", "lightbase", "empty_ms"), floor),
+        ],
         [f"PyYAML floor, {variables:.0f} variables", _cell(floor, floor)],
     ]
     head = [
@@ -236,7 +256,7 @@ def render(results: dict[str, Any]) -> str:
         "Generated by `make bench` (`python -m bench`) from `bench/results/latest.json`; do not",
         "edit by hand. Each cell is the median of the runs, with its ratio to "
         f"{reference} in parentheses",
-        f"(×2.00 = twice {reference}'s value). `n/a`: the system runs one process only.",
+        f"(x2.00 = twice {reference}'s value). `n/a`: the system runs one process only.",
         "",
         *_machine(results),
         "## Targets for lightbase",
@@ -264,8 +284,6 @@ def write_report(json_path: Path, doc: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from .cli import DEFAULT_DOC, DEFAULT_OUTPUT  # noqa: PLC0415 - avoids an import cycle
-
     json_path = Path(args[0]) if args else DEFAULT_OUTPUT
     doc = Path(args[1]) if len(args) > 1 else DEFAULT_DOC
     write_report(json_path, doc)

@@ -88,7 +88,9 @@ class Runner:
         plan_dict["systems"] = [s.value for s in plan.systems]
         self.results = Results(plan_dict, meta)
 
-    def _record(self, scenario: str, system: System, rep: int, n: int | None, run: Callable[[], Any]):
+    def _record(
+        self, scenario: str, system: System, rep: int, n: int | None, run: Callable[[], Any]
+    ):
         started = time.monotonic()
         base: dict[str, Any] = {"scenario": scenario, "system": system.value, "rep": rep, "n": n}
         try:
@@ -116,7 +118,9 @@ class Runner:
         for n in plan.counts:
             systems = every if n == 1 else multi
             self.log(f"lifecycle (boot, memory, stop) with {n} services")
-            self._each("lifecycle", systems, plan.reps, n, lambda s, n=n: scenarios.lifecycle(s, n, ctx))
+            self._each(
+                "lifecycle", systems, plan.reps, n, lambda s, n=n: scenarios.lifecycle(s, n, ctx)
+            )
         self.log("stop with one service needing a 2 s cleanup")
         self._each("slow-stop", every, plan.reps, 1, lambda s: scenarios.slow_stop(s, ctx))
         self.log(f"restart after SIGKILL ({plan.kills} kills per run)")
@@ -125,7 +129,10 @@ class Runner:
         crash = lambda s: scenarios.crash_loop(s, ctx, plan.crash_seconds)  # noqa: E731
         self._each("crash", multi, plan.long_reps, 1, crash)
         self.log(f"idle for {plan.idle_seconds:g} s")
-        for n, systems in ((plan.idle_services, multi), (1, [s for s in every if s.single_process])):
+        for n, systems in (
+            (plan.idle_services, multi),
+            (1, [s for s in every if s.single_process]),
+        ):
             idle = lambda s, n=n: scenarios.idle(s, ctx, n, plan.idle_seconds)  # noqa: E731
             self._each("idle", systems, plan.long_reps, n, idle)
         if System.LIGHTBASE in every:

@@ -224,9 +224,8 @@ def environment(ctx: Context, variables: int, files: int) -> Sample:
     """1,000 variables in YAML files -> a startup script sees them; plain PyYAML floor (7)."""
     probe = f"{ENV_PREFIX}{variables - 1:04d}"
     result: Sample = {"variables": float(variables)}
-    for label, count, floor in (("lightbase", variables, False), ("empty", 0, False)) + (
-        ("floor", variables, True),
-    ):
+    cases = (("lightbase", variables, False), ("empty", 0, False), ("floor", variables, True))
+    for label, count, floor in cases:
         with _Run(ctx, System.LIGHTBASE, f"env-{label}") as run:
             _write_environment(run.root, count, files)
             startup = env_startup_script("envcheck", ENV_PREFIX, probe, run.channel.path)
@@ -243,7 +242,7 @@ def environment(ctx: Context, variables: int, files: int) -> Sample:
             marks = run.channel.collect(Kind.ENV, 1, deadline(BOOT_TIMEOUT_S))
             if not marks:
                 raise run.fail("the startup script never reported")
-            seen, value = (marks[0].args + ("", ""))[:2]
+            seen, value = (*marks[0].args, "", "")[:2]
             if count and (seen != str(count) or value != f"value-{variables - 1:04d}"):
                 raise run.fail(f"startup script saw {seen} variables, {probe}={value!r}")
             result[f"{label}_ms"] = _ms(marks[0].at_ns - started)

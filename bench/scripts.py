@@ -32,7 +32,7 @@ def _header(name: str, behaviour: Behaviour) -> str:
 def service_script(name: str, behaviour: Behaviour, fifo: Path) -> str:
     """The script text for one service; it writes one line per event into `fifo`."""
     q_name, q_fifo = shlex.quote(name), shlex.quote(str(fifo))
-    say = f"printf '%s %s\\n'"  # kind, name
+    say = "printf '%s %s\\n'"  # kind, name
     if behaviour is Behaviour.VICTIM:
         body = f"printf 'up %s %s\\n' {q_name} \"$$\" > {q_fifo}\nexec sleep {SLEEP_SECONDS}\n"
     elif behaviour is Behaviour.CRASHER:

@@ -42,8 +42,16 @@ def _crash(data: Samples) -> list[Row]:
     cheap = None if cpu is None else cpu < 1
     fmt = lambda v: "—" if v is None else f"{v:.0f}"  # noqa: E731
     return [
-        ["crash loop: no more spawns than runsv", f"{fmt(spawns)} vs runsv {fmt(runsv)}", _verdict(few)],
-        ["crash loop: supervisor CPU under 1 %", "—" if cpu is None else f"{cpu:.2f} %", _verdict(cheap)],
+        [
+            "crash loop: no more spawns than runsv",
+            f"{fmt(spawns)} vs runsv {fmt(runsv)}",
+            _verdict(few),
+        ],
+        [
+            "crash loop: supervisor CPU under 1 %",
+            "—" if cpu is None else f"{cpu:.2f} %",
+            _verdict(cheap),
+        ],
     ]
 
 
@@ -53,7 +61,11 @@ def _stop(data: Samples) -> list[Row]:
     finished = data.values("slow-stop", LB, "cleanup_finished")
     all_signalled = None if not by_signal else min(by_signal) == 10
     return [
-        ["stop of 10 obedient services under 30 ms", _ms(stop), _verdict(None if stop is None else stop < 30)],
+        [
+            "stop of 10 obedient services under 30 ms",
+            _ms(stop),
+            _verdict(None if stop is None else stop < 30),
+        ],
         [
             "every one stopped by its stop signal",
             f"fewest {min(by_signal):.0f} of 10" if by_signal else "—",
@@ -74,7 +86,9 @@ def _memory(data: Samples) -> list[Row]:
     below = None if lb is None or not known else all(lb < v for v in known)
     shown = ", ".join(f"{p} {v:,.0f} KB" for p, v in peers.items() if v is not None)
     points = [
-        (n, v) for n in data.counts("lifecycle") if (v := data.median("lifecycle", LB, "pss_kb", n)) is not None
+        (n, v)
+        for n in data.counts("lifecycle")
+        if (v := data.median("lifecycle", LB, "pss_kb", n)) is not None
     ]
     growth = slope(points)
     return [
@@ -99,7 +113,14 @@ def _idle(data: Samples) -> list[Row]:
     return [["idle: zero periodic wake-ups", shown, _verdict(ok)]]
 
 
-CHECKS: tuple[Callable[[Samples], list[Row]], ...] = (_boot, _restart, _crash, _stop, _memory, _idle)
+CHECKS: tuple[Callable[[Samples], list[Row]], ...] = (
+    _boot,
+    _restart,
+    _crash,
+    _stop,
+    _memory,
+    _idle,
+)
 
 
 def evaluate(data: Samples) -> list[Row]:
