@@ -62,14 +62,16 @@ class MarkChannel:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _fill(self, timeout_s: float) -> None:
-        if not self._poll.poll(max(0, int(timeout_s * 1000))):
-            return
+    def _fill(self, timeout_s: float, poller: select.poll | None = None) -> list[int]:
+        """Read what has arrived, waiting up to `timeout_s`; returns the ready fds."""
+        ready = [fd for fd, _ in (poller or self._poll).poll(max(0, int(timeout_s * 1000)))]
+        if self._fd not in ready:
+            return ready
         now = time.monotonic_ns()
         try:
             data = os.read(self._fd, 65536)
         except BlockingIOError:
-            return
+            return ready
         lines = (self._partial + data).split(b"\n")
         self._partial = lines.pop()
         for line in lines:
@@ -80,6 +82,26 @@ class MarkChannel:
                 except ValueError:
                     continue
                 self._pending.append(Mark(kind, words[1], tuple(words[2:]), now))
+        return ready
+
+    def until_readable(self, fd: int, deadline_ns: int) -> tuple[list[Mark], int | None]:
+        """Keep stamping marks until `fd` (a pidfd) is readable; the marks and when, or None.
+
+        Reading on while waiting is what keeps the stamps of marks written meanwhile true.
+        """
+        poller = select.poll()
+        poller.register(self._fd, select.POLLIN)
+        poller.register(fd, select.POLLIN)
+        fired: int | None = None
+        while fired is None:
+            remaining = (deadline_ns - time.monotonic_ns()) / 1e9
+            if remaining <= 0:
+                break
+            if fd in self._fill(remaining, poller):
+                fired = time.monotonic_ns()
+        self._fill(0)  # lines written just before the end
+        found, self._pending = self._pending, []
+        return found, fired
 
     def next(self, deadline_ns: int) -> Mark | None:
         """The next mark, waiting until the monotonic deadline; None when it passed."""

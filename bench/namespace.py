@@ -110,6 +110,13 @@ class Instance:
         assert self._pidfd is not None
         return bool(select.select([self._pidfd], [], [], timeout_s)[0])
 
+    @property
+    def pidfd(self) -> int:
+        """A pidfd of PID 1: readable once the namespace is gone."""
+        self.init_pid  # noqa: B018 - resolves the pidfd
+        assert self._pidfd is not None
+        return self._pidfd
+
     def signal(self, sig: signal.Signals) -> int:
         """Send `sig` to PID 1; returns the monotonic time (ns) just before sending."""
         pid = self.init_pid
