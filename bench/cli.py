@@ -50,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-doc", action="store_true", help="write no markdown report")
     p.add_argument("--plot", action="store_true", help="also write docs/bench-*.png (matplotlib)")
     p.add_argument("--keep", action="store_true", help="keep every run's temporary root")
+    p.add_argument("--workdir", type=Path, help="where temporary roots go (default: $TMPDIR)")
     return p
 
 
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: no system to measure", file=sys.stderr)
         return 1
     plan = make_plan(args, systems)
-    with tempfile.TemporaryDirectory(prefix="lightbase-bench-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="lightbase-bench-", dir=args.workdir) as workdir:
         settle = 0.2 if args.quick else 1.0
         ctx = Context(args.lightbase.absolute(), Path(workdir), settle_s=settle, keep=args.keep)
         results = Runner(plan, ctx).run()

@@ -134,6 +134,11 @@ def _stop(data: Samples) -> list[str]:
     lines = ["## 4. Stop: SIGTERM to PID 1 -> namespace gone", ""]
     lines += ["With N obedient services (ms, median):", ""]
     lines += _by_n(data, "lifecycle", "stop_ms")
+    lines += [
+        "Of which: SIGTERM to PID 1 -> the last service ran its SIGTERM trap (ms, median):",
+        "",
+    ]
+    lines += _by_n(data, "lifecycle", "last_term_ms")
     rows = []
     for system in data.systems_in("lifecycle"):
         row = [system]
@@ -286,7 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     json_path = Path(args[0]) if args else DEFAULT_OUTPUT
     doc = Path(args[1]) if len(args) > 1 else DEFAULT_DOC
-    write_report(json_path, doc)
+    try:
+        write_report(json_path, doc)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"bench.report: {json_path}: cannot make the report: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
