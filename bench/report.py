@@ -18,6 +18,32 @@ from .stats import Samples, ratio, slope
 from .targets import evaluate
 
 METHOD = """\
+## Running it
+
+As root, from the repository: `make bench` installs the peers from Debian's packages when
+missing (`bench/setup.sh`), makes a venv for the plots (`.venv-bench`, matplotlib; lightbase's
+own venv stays untouched), runs `python -m bench --plot` and writes `bench/results/latest.json`,
+this file and `docs/bench-boot.png`, `docs/bench-memory.png`. Options go through
+`BENCH_ARGS`, e.g. `make bench BENCH_ARGS="--reps 9 --systems lightbase,s6"`:
+
+| option | default | meaning |
+|---|---|---|
+| `--systems LIST` | all installed | lightbase, runit, s6, supervisor, tini, dumb-init |
+| `--reps N` | 5 | runs per system of boot/memory/stop, 2 s cleanup, restart, environment |
+| `--long-reps N` | 1 | runs per system of the crash loop and idle cases |
+| `--counts LIST` | 1,10,100 | service counts N |
+| `--kills N` | 3 | restarts timed per restart run |
+| `--crash-seconds S`, `--idle-seconds S` | 30, 30 | windows of the crash loop and idle cases |
+| `--env-variables N` | 1000 | variables of the environment case (in 10 files) |
+| `--workdir DIR`, `--keep` | $TMPDIR | where run roots go; keep them (PID 1 logs to `pid1.log`) |
+
+`make bench-quick` (`python -m bench --quick`) runs every scenario once at N = 1 and 3 with
+1-2 s windows and exits 1 when a run could not be measured: it checks the harness, not speed
+(`tests/bench/` runs it for lightbase and one peer). `python -m bench.report [JSON [DOC]]`
+and `python -m bench.plot [JSON [DIR]]` regenerate the doc and plots from a results file.
+Timing on a busy machine is noisy: compare ratios within one run, and prefer a quiet machine
+and more repetitions for numbers to publish.
+
 ## How it is measured
 
 - Every run starts one system as PID 1 of a fresh PID namespace (`unshare --pid --fork

@@ -102,7 +102,8 @@ class Runner:
         outcomes: list[Sample] = outcome if isinstance(outcome, list) else [outcome]
         for values in outcomes:
             self.results.samples.append({**base, "values": values})
-        brief = ", ".join(f"{k}={v:g}" for k, v in outcomes[0].items()) if outcomes else ""
+        shown = outcomes[0].items() if outcomes else ()
+        brief = ", ".join(f"{k}={'-' if v is None else format(v, 'g')}" for k, v in shown)
         took = time.monotonic() - started
         self.log(f"  {scenario:<9} n={n} {system.value:<10} {brief} ({took:.1f} s)")
 
