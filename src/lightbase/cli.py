@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -38,8 +39,21 @@ exit codes:
        MAIN_COMMAND ended with code N (128+S when killed by signal S)
   2    bad command line
   70   internal error (a bug: a traceback is printed)
-  78   configuration error (bad service.yaml, environment file, option value, ...)
+  78   configuration error (bad service.yaml, environment file, option value, ...;
+       --supervisor runit without runit installed)
 """
+
+
+HANDLED_SIGNALS = (
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGQUIT,
+    signal.SIGHUP,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGWINCH,
+    signal.SIGCHLD,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +83,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "-l",
         "--loglevel",
         metavar="LEVEL",
-        help=f"one of {', '.join(LEVEL_NAMES)} (default info, or CONTAINER_LOG_LEVEL)",
+        help=f"one of {', '.join(LEVEL_NAMES)}, or 0-5 (default info, or CONTAINER_LOG_LEVEL)",
     )
     flag = p.add_argument
     flag("--skip-env-files", action="store_true", help="ignore ROOT/environment/ files")
@@ -124,6 +138,13 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--log-prefix",
         action="store_true",
         help="prefix each line a service prints with its name",
+    )
+    flag(
+        "--supervisor",
+        choices=("lightbase", "runit"),
+        default="lightbase",
+        help="who supervises the processes: lightbase (default), or runit's runsvdir over "
+        "RUN_DIR/process/NAME/run links (needs runit installed; see docs/runit.md)",
     )
     p.add_argument("main_command", nargs="*", metavar="MAIN_COMMAND", help=argparse.SUPPRESS)
 
@@ -205,6 +226,7 @@ def reject_joined_options(args: Sequence[str]) -> None:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     from .lifecycle import RunOptions, boot
+    from .supervisor.runit import Supervision
 
     level_text = ns.loglevel or os.environ.get("CONTAINER_LOG_LEVEL") or "info"
     try:
@@ -223,6 +245,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         run_only=ns.run_only,
         keep_startup_env=ns.keep_startup_env,
         copy_service=ns.copy_service,
+        supervisor=Supervision(ns.supervisor),
         wait_state=ns.wait_state,
         wait_first_startup=ns.wait_first_startup,
         wait_timeout=ns.wait_timeout,
@@ -245,7 +268,7 @@ def cmd_env(ns: argparse.Namespace) -> int:
     environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
     redact = Redactor.from_environment(environment.as_dict())
     if ns.explain:
-        print(env.explain(environment, ns.explain, redact))
+        sys.stdout.write(env.explain(environment, ns.explain, redact))
     else:
         sys.stdout.write(env.render(environment, redact))
     return 0
@@ -268,6 +291,10 @@ COMMANDS = {"run": cmd_run, "env": cmd_env, "sv": cmd_sv, "health": cmd_health}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["run"]:
+        # PID 1 drops signals it has no handler for; blocked ones wait instead. Block them until
+        # the supervisor's handlers are in place, so a `docker stop` right after start is kept.
+        signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED_SIGNALS)
     command = None
     try:
         reject_joined_options(args)

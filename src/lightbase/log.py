@@ -39,7 +39,7 @@ MIN_SECRET_LENGTH = 3
 def parse_level(text: str) -> Level:
     """`info` or `3` -> Level.INFO; ValueError names the accepted values."""
     text = text.strip().lower()
-    if text.isdigit() and int(text) in Level._value2member_map_:
+    if text.isascii() and text.isdigit() and int(text) in Level._value2member_map_:
         return Level(int(text))
     if text in LEVEL_NAMES:
         return Level[text.upper()]
@@ -89,6 +89,7 @@ def format_line(level: Level, message: str, now: float | None = None) -> str:
     """One record: every line of a multi-line message gets the prefix."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
     prefix = f"*** {level.name:<{_WIDTH}} | {stamp} | "
+    message = message.removesuffix("\n")  # a trailing newline is not an extra, empty line
     lines = message.split("\n") if message else [""]
     return "".join(prefix + line + "\n" for line in lines)
 

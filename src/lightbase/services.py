@@ -16,9 +16,25 @@ import yaml
 from .errors import ConfigError
 
 try:  # the C loader is several times faster; PyYAML without libyaml still works
-    _SafeLoader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses a key given twice (the last one would silently win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 SCRIPTS = ("install.sh", "startup.sh", "process.sh", "finish.sh")
 CONFIG_FILE = "service.yaml"
@@ -164,6 +180,7 @@ def _ready(value: object) -> Readiness:
     if kind == "tcp":
         if isinstance(arg, str) and ":" in arg:
             host, _, port = arg.rpartition(":")
+            host = host.removeprefix("[").removesuffix("]")  # "[::1]:8080"
             return Readiness(
                 ReadyKind.TCP, port=_port(int(port) if port.isdigit() else port), host=host
             )

@@ -62,7 +62,7 @@ def decode_marked(value: str) -> RawValue | None:
         from .jsonload import parse_json_value  # rarely needed: keep json off the import path
 
         try:
-            return parse_json_value(value[len(JSON_MARKER) :])[0]
+            return parse_json_value(value[len(JSON_MARKER) :])
         except ParseProblem as problem:
             raise DecodeError(f"cannot decode {JSON_MARKER} value: {problem.reason}") from None
     if value.startswith(PYTHON_MARKER):

@@ -22,16 +22,13 @@ from pathlib import Path
 from ..layout import Layout
 from .files import is_ignored, is_shell_name
 from .model import Environment
+from .values import encode
 
 FILE_MODE = 0o640
 DIR_MODE = 0o700
 _TEMP_PREFIX = ".lightbase-"
 _TEMP_SUFFIX = ".tmp"
 _counter = itertools.count()
-
-
-def encode(value: str) -> bytes:
-    return value.encode("utf-8", "surrogateescape")
 
 
 def sh_quote(value: str) -> str:
@@ -85,8 +82,9 @@ def export(env: Environment, layout: Layout, *, warn: Callable[[str], None]) -> 
     for name, value in values.items():
         if is_shell_name(name):
             shell[name] = value
-        else:
-            warn(f"variable {name!r} is not a shell identifier: left out of environment.sh")
+            continue
+        left_out = "environment.sh" if is_file_name(name) else "environment.sh and environment/"
+        warn(f"variable {name!r} is not a shell identifier: left out of {left_out}")
     write_atomic(layout.env_sh, encode(render_sh(shell)))
     write_atomic(layout.env_json, render_json(values).encode("ascii"))
     sync_directory(layout.env_files_dir, {n: v for n, v in values.items() if is_file_name(n)})

@@ -10,12 +10,14 @@ Symbolic links are followed (ConfigMap and Secret mounts are made of them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from ..errors import ConfigError
 from ..layout import Layout
 
 STARTUP_DIR = "startup"
@@ -59,10 +61,16 @@ def file_format(name: str) -> FileFormat:
 
 
 def discover(layout: Layout) -> list[EnvFile]:
-    """Every environment file, in precedence order (first wins)."""
+    """Every environment file, in precedence order (first wins); no directory, no files."""
     top = layout.environment_dir
     found: list[tuple[tuple[str, ...], Path]] = []
-    _walk(top, (), found, set())
+    try:
+        _walk(top, (), found, set())
+    except OSError as error:
+        where = Path(error.filename or top)
+        with contextlib.suppress(ValueError):
+            where = where.relative_to(layout.root)
+        raise ConfigError(f"{where}: cannot read: {error.strerror}") from None
     found.sort(key=lambda item: item[0])
     return [
         EnvFile(
@@ -89,7 +97,7 @@ def _walk(
         info = directory.stat()
         entries = list(os.scandir(directory))
     except FileNotFoundError:
-        return  # no environment directory: no files
+        return  # no environment directory (or one removed while we read): no files
     identity = (info.st_dev, info.st_ino)
     if identity in seen:
         return  # a symbolic link loop

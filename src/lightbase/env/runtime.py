@@ -16,10 +16,10 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..layout import Layout
 from .complex import DecodeError, expand
-from .export import encode, is_file_name
+from .export import is_file_name
 from .files import discover
 from .model import Environment, Overruled, Overruling, Source, SourceKind, Variable
-from .values import check_value, strip_newline
+from .values import check_value, encode, strip_newline
 
 
 def _display(path: Path, layout: Layout) -> Path:

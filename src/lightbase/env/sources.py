@@ -174,8 +174,8 @@ def _parse(data: bytes, fmt: FileFormat, where: str) -> list[Entry]:
 
         return parse_json(text)
     except ParseProblem as problem:
-        line = f":{problem.line}" if problem.line is not None else ""
-        raise ConfigError(f"{where}{line}: {problem.reason}") from None
+        at = f":{problem.line}" if problem.line is not None else ""
+        raise ConfigError(f"{where}{at}: {problem.reason}") from None
 
 
 def load(

@@ -12,6 +12,11 @@ from .model import Source
 MAX_ENTRY_BYTES = 32 * 4096
 
 
+def encode(text: str) -> bytes:
+    """The bytes of a value; bytes that were not UTF-8 come back as they were."""
+    return text.encode("utf-8", "surrogateescape")
+
+
 def strip_newline(text: str) -> str:
     """Remove one trailing `\\n` or `\\r\\n`: what `echo` and editors add to a file."""
     if text.endswith("\r\n"):
@@ -42,11 +47,10 @@ def check_value(name: str, value: str, where: Source) -> None:
             f"{where}: {name}: the value contains a NUL byte, which no "
             "environment variable (and no bash variable) can hold"
         )
-    size = (
-        len(name.encode("utf-8", "surrogateescape"))
-        + len(value.encode("utf-8", "surrogateescape"))
-        + 2
-    )
+    try:
+        size = len(encode(name)) + len(encode(value)) + 2
+    except UnicodeEncodeError:
+        raise ConfigError(f"{where}: {name}: not valid text (a lone surrogate)") from None
     if size > MAX_ENTRY_BYTES:
         raise ConfigError(
             f"{where}: {name}: the value is too long ({size} bytes with its name; "

@@ -11,6 +11,7 @@ Map keys are always their text (`yes:` is the key "yes", `1:` the key "1").
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -30,12 +31,12 @@ MAP_TAG = _TAG + "map"
 TEXT_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "timestamp", "binary"))
 
 
-class TextLoader(_Base):  # type: ignore[misc,valid-type]
+class TextLoader(_Base):  # type: ignore[misc]
     """A safe loader whose scalars are the text as written (see the module docstring)."""
 
     # Own, empty tables: never share (or change) PyYAML's class-level registries.
-    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's registry protocol
-    yaml_constructors: dict = {}  # noqa: RUF012
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's registry protocol
+    yaml_constructors: dict[Any, Any] = {}  # noqa: RUF012
 
 
 def _mark_line(node: Node) -> int:
@@ -101,8 +102,8 @@ def parse_yaml(text: str, loader_class: type[TextLoader] = TextLoader) -> list[E
     loader = loader_class(text)
     try:
         root = loader.get_single_node()
-        if root is None:
-            return []
+        if root is None or (root.tag == NULL_TAG and root.value == ""):
+            return []  # no document, or an empty one (`---` alone)
         if not isinstance(root, MappingNode) or root.tag != MAP_TAG:
             found = "a list" if isinstance(root, SequenceNode) else "a single value"
             raise ParseProblem(_mark_line(root), f"top level must be a mapping, found {found}")

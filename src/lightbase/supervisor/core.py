@@ -77,6 +77,10 @@ class Supervisor:
         self.loop.handle_signals(STOP_SIGNALS, self._on_stop_signal)
         self.loop.handle_signals(FORWARD_SIGNALS, self._on_forward_signal)
         self.loop.on_orphan_pid = self._orphan_reaped
+        # `lightbase run` blocks these until now (see cli.main); pending ones arrive here.
+        signal.pthread_sigmask(
+            signal.SIG_UNBLOCK, (signal.SIGCHLD, *STOP_SIGNALS, *FORWARD_SIGNALS)
+        )
 
     # --- setup ---------------------------------------------------------------------------
 
@@ -127,14 +131,13 @@ class Supervisor:
 
     # --- supervision -----------------------------------------------------------------------
 
-    def supervise(
+    def add_services(
         self,
         services: Sequence[Service],
         credentials: Mapping[str, Credentials],
         main_command: Sequence[str] | None = None,
-    ) -> int:
-        """Start the services (in the given dependency order) and run until the container ends."""
-        self.phase = Phase.RUNNING
+    ) -> None:
+        """Know the services (in dependency order) from the start, so status lists them."""
         single = len(services) == 1 and not main_command
         for service in services:
             restart = service.config.restart or (Restart.NEVER if single else Restart.ALWAYS)
@@ -156,9 +159,15 @@ class Supervisor:
             self.main = Runner(
                 main_service, self, argv=main_command, restart=Restart.NEVER, interactive=True
             )
-        if self.stop_requested:
+
+    def supervise(self) -> int:
+        """Start the services and run until the container ends; returns the exit code."""
+        if self.shutting_down:  # startup failed: only the stopping is left to do
+            pass
+        elif self.stop_requested:
             self.begin_shutdown(0, "")
         else:
+            self.phase = Phase.RUNNING
             for runner in self._all_runners():
                 runner.handle(Event.WANT_UP)
             if not self._all_runners() and not self.options.keepalive:

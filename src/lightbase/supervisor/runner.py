@@ -35,7 +35,8 @@ def backoff_delay(quick_exits: int, cap: float) -> float:
     """
     if quick_exits <= 1:
         return 0.0
-    return min(cap, BACKOFF_FIRST * 2 ** (quick_exits - 2))
+    # The exponent is bounded: a float power overflows long before a real crash loop ends.
+    return min(cap, BACKOFF_FIRST * 2 ** min(quick_exits - 2, 64))
 
 
 class Host(Protocol):
@@ -86,7 +87,9 @@ class Runner:
         self._probe: Probe | None = None
         self._timers: list[Timer] = []
         self._finish: subprocess.Popen[bytes] | None = None
-        self._restart_requested = False
+        # The coming exit was asked for (sv down/restart): it says nothing about the service's
+        # health, so neither the restart policy nor the back-off applies to it.
+        self._stop_requested = False
 
     # --- the table ---------------------------------------------------------------------
 
@@ -138,18 +141,15 @@ class Runner:
             self._enter(State.DOWN)
             self.host.settled(self)
         elif self.state in (State.STARTING, State.UP):
-            self._send_stop()
+            self._send_stop(requested=True)
 
     def _want_restart(self, _: int) -> None:
         if self.host.shutting_down:
             return
         self.want = Want.UP
         if self.state in _RUNNING:
-            self._restart_requested = True
-            self._send_stop()
-        elif self.state in (State.STOPPING, State.FINISHING):
-            self._restart_requested = True
-        else:
+            self._send_stop(requested=True)
+        elif self.state not in (State.STOPPING, State.FINISHING):
             self._set_want(Want.UP)
 
     def _deps_ready(self, _: int) -> None:
@@ -202,7 +202,7 @@ class Runner:
             self.host.settled(self)
 
     def _stop_now(self, _: int) -> None:
-        self._send_stop()
+        self._send_stop(requested=True)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -214,6 +214,7 @@ class Runner:
             read_fd, write_fd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
             notify = (write_fd, self.config.ready.fd)
         env = self.host.environment(self)
+        self._stop_requested = False
         self.started_at = loop.clock()
         self.spawns += 1
         try:
@@ -227,6 +228,8 @@ class Runner:
                 notify_fd=notify,
             )
         except SpawnError as exc:
+            if read_fd is not None:
+                os.close(read_fd)
             self.host.log.error(f"service {self.name}: {exc}")
             self.last_exit = Exit(code=127 if "No such file" in str(exc) else 126)
             self._after_exit()
@@ -245,7 +248,8 @@ class Runner:
             )
         self._probe.start()
 
-    def _send_stop(self) -> None:
+    def _send_stop(self, requested: bool = False) -> None:
+        self._stop_requested = requested
         self._enter(State.STOPPING, f"sending {self.config.stop_signal.name}")
         self.signal_group(self.config.stop_signal)
         self.signal_group(signal.SIGCONT)  # a stopped process must wake up to obey
@@ -326,8 +330,8 @@ class Runner:
             self._enter(State.DOWN)
             self.host.settled(self)
             return
-        if self._restart_requested:  # asked for: no policy, no back-off
-            self._restart_requested = False
+        if self._stop_requested:  # we stopped it and it is wanted again: start it at once
+            self._stop_requested = False
             self.quick_exits = 0
             self._enter(State.WAITING, "restarting")
             self.host.kick(self)

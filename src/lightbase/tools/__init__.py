@@ -1,0 +1,1 @@
+"""Companion tools that service scripts call by name (one module per tool)."""

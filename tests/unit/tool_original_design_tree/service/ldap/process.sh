@@ -1,0 +1,3 @@
+#!/bin/bash -e
+log-helper info "ldap: Starting"
+exec sleep 3600

@@ -1,0 +1,4 @@
+#!/bin/bash -e
+sv check /container/run/process/ldap
+log-helper info "web: Starting"
+exec sleep 3600
