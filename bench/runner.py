@@ -90,7 +90,7 @@ class Runner:
 
     def _record(
         self, scenario: str, system: System, rep: int, n: int | None, run: Callable[[], Any]
-    ):
+    ) -> None:
         started = time.monotonic()
         base: dict[str, Any] = {"scenario": scenario, "system": system.value, "rep": rep, "n": n}
         try:
@@ -107,7 +107,14 @@ class Runner:
         took = time.monotonic() - started
         self.log(f"  {scenario:<9} n={n} {system.value:<10} {brief} ({took:.1f} s)")
 
-    def _each(self, scenario: str, systems: Sequence[System], reps: int, n: int | None, run):
+    def _each(
+        self,
+        scenario: str,
+        systems: Sequence[System],
+        reps: int,
+        n: int | None,
+        run: Callable[[System], Any],
+    ) -> None:
         for rep in range(reps):
             for system in _rotated(systems, rep):
                 self._record(scenario, system, rep, n, lambda s=system: run(s))
