@@ -45,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) build src/*.egg-info .pytest_cache
 
 # --- images and releases (docs/images.md) -------------------------------------------------
 # ENGINE: podman or docker (empty: podman when installed, else docker). The base image is
@@ -89,3 +89,26 @@ keyper-image: image
 
 keyper-stop:
 	$(KEYPER_ENV) scripts/keyper stop
+
+# --- benchmarks (docs/benchmarks.md) ------------------------------------------------------
+# The harness needs root and only the standard library; the plots need matplotlib, kept in a
+# venv of its own so lightbase's interpreter stays as users run it. BENCH_ARGS passes options,
+# e.g. `make bench BENCH_ARGS="--reps 3 --idle-seconds 10"`.
+.PHONY: bench bench-quick bench-peers
+BENCH_VENV  ?= .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_ARGS  ?=
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench-peers:
+	bash bench/setup.sh
+
+bench: $(STAMP) $(BENCH_STAMP) bench-peers
+	$(BENCH_VENV)/bin/python -m bench --plot $(BENCH_ARGS)
+
+bench-quick: $(STAMP) bench-peers
+	$(PYTHON) -m bench --quick $(BENCH_ARGS)
