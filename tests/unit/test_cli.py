@@ -24,6 +24,7 @@ RUN_OPTIONS = [
     "--skip-finish-files",
     "--run-only",
     "--keep-startup-env",
+    "--supervisor",
     "--copy-service",
     "--wait-state",
     "--wait-first-startup",

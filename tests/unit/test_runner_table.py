@@ -333,8 +333,30 @@ def test_a_stable_run_resets_the_back_off(
     assert (runner.state, runner.spawns) == (State.UP, 3)
     clock.advance(10)  # this run is stable
     kill_and_wait_for(State.UP, 4)
-    assert runner.quick_exits == 1
+    assert runner.quick_exits == 0  # the count starts again
     assert "service web: killed by SIGKILL after 10.0 s" in host.messages()
+
+
+def test_a_run_longer_than_a_second_restarts_at_once_without_resetting_the_count(
+    host: FakeHost, make_runner: MakeRunner, drive: Any, run_due: Any, clock: Any
+) -> None:
+    runner = make_runner(["sleep", "30"], stable_after=10)
+
+    def kill_and_wait_for(state: State, spawns: int) -> None:
+        assert runner.proc is not None
+        os.kill(runner.proc.pid, signal.SIGKILL)
+        drive(host.loop, lambda: runner.spawns == spawns and runner.state is state)
+
+    _start(runner)
+    kill_and_wait_for(State.UP, 2)  # quick exit 1: at once
+    kill_and_wait_for(State.BACKOFF, 2)  # quick exit 2: 0.1 s
+    clock.advance(0.1)
+    run_due(host.loop)
+    clock.advance(1.5)  # not quick (runsv's 1 s), not stable (10 s)
+    kill_and_wait_for(State.UP, 4)  # restarted at once, no back-off
+    assert runner.quick_exits == 2
+    kill_and_wait_for(State.BACKOFF, 4)  # quick again: the count goes on, 0.2 s
+    assert "service web: backoff (restarting in 0.2 s)" in host.messages()
 
 
 def test_a_critical_service_gives_up_after_five_quick_exits(

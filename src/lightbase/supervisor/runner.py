@@ -26,6 +26,9 @@ from .waitstatus import Exit
 
 GIVE_UP_AFTER = 5  # quick exits in a row that end a critical service for good
 BACKOFF_FIRST = 0.1  # seconds
+# A run shorter than this is a quick exit, which counts towards the back-off. Longer runs are
+# restarted at once (as runsv does), and a run of `stable_after` resets the count.
+QUICK_EXIT = 1.0  # seconds
 
 
 def backoff_delay(quick_exits: int, cap: float) -> float:
@@ -90,6 +93,7 @@ class Runner:
         # The coming exit was asked for (sv down/restart): it says nothing about the service's
         # health, so neither the restart policy nor the back-off applies to it.
         self._stop_requested = False
+        self._group_gone = False
 
     # --- the table ---------------------------------------------------------------------
 
@@ -215,6 +219,7 @@ class Runner:
             notify = (write_fd, self.config.ready.fd)
         env = self.host.environment(self)
         self._stop_requested = False
+        self._group_gone = False
         self.started_at = loop.clock()
         self.spawns += 1
         try:
@@ -274,11 +279,14 @@ class Runner:
 
     def group_alive(self) -> bool:
         """Does any process of the service's group remain (after its main process exited)?"""
-        if self.proc is None:
+        if self.proc is None or self._group_gone:
             return False
         try:
             os.killpg(self.proc.pid, 0)
         except (ProcessLookupError, PermissionError):
+            # Nothing joins a group whose processes are all gone: remember, so a shutdown of
+            # many services does not probe every group again after each exit.
+            self._group_gone = True
             return False
         return True
 
@@ -342,13 +350,17 @@ class Runner:
             self.host.settled(self)
             return
         ran = self.host.loop.clock() - self.started_at
-        self.quick_exits = self.quick_exits + 1 if ran < self.config.stable_after else 1
+        quick = ran < min(QUICK_EXIT, self.config.stable_after)
+        if quick:
+            self.quick_exits += 1
+        elif ran >= self.config.stable_after:
+            self.quick_exits = 0
         if self.critical and self.quick_exits >= GIVE_UP_AFTER:
             self.want = Want.DOWN
             self._enter(State.FAILED, f"gave up after {self.quick_exits} quick exits in a row")
             self.host.settled(self)
             return
-        delay = backoff_delay(self.quick_exits, self.config.backoff_max)
+        delay = backoff_delay(self.quick_exits, self.config.backoff_max) if quick else 0.0
         if delay == 0:
             self._enter(State.WAITING, "restarting")
             self.host.kick(self)
