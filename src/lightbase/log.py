@@ -58,6 +58,29 @@ def is_secret_name(name: str, words: Iterable[str] = DEFAULT_SECRET_WORDS) -> bo
     return any(word in upper for word in words)
 
 
+ROW_PREFIX = "#COMPLEX_BASH_ENV:ROW:"
+
+
+def secret_values(environ: Mapping[str, str], words: Iterable[str]) -> list[str]:
+    """Values of the variables whose name marks them secret.
+
+    The `NAME_KEY` half of a complex-env row holds a map key (`olcLogLevel`), not a key in
+    the secret sense, so rows' key variables are not secret by their name.
+    """
+    words = tuple(words)
+    row_keys = {
+        value.split()[1]
+        for value in environ.values()
+        if value.startswith(ROW_PREFIX) and len(value.split()) == 3
+    }
+    found = dict.fromkeys(
+        value
+        for name, value in environ.items()
+        if value and name not in row_keys and is_secret_name(name, words)
+    )
+    return list(found)
+
+
 class Redactor:
     """Replaces known secret values with `***` in any text."""
 
@@ -68,8 +91,7 @@ class Redactor:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Redactor:
-        words = secret_words(environ)
-        return cls(value for name, value in environ.items() if is_secret_name(name, words))
+        return cls(secret_values(environ, secret_words(environ)))
 
     def add(self, secrets: Iterable[str]) -> None:
         for secret in secrets:

@@ -288,3 +288,17 @@ def test_container_secret_names_replaces_the_default_words() -> None:
 
 def test_empty_container_secret_names_keeps_the_defaults() -> None:
     assert secret_words({"CONTAINER_SECRET_NAMES": " , "}) == DEFAULT_SECRET_WORDS
+
+
+def test_the_key_half_of_a_complex_row_is_not_a_secret() -> None:
+    environ = {
+        "LDAP_OPTIONS": "#COMPLEX_BASH_ENV:TABLE: LDAP_OPTIONS_ROW_1",
+        "LDAP_OPTIONS_ROW_1": (
+            "#COMPLEX_BASH_ENV:ROW: LDAP_OPTIONS_ROW_1_KEY LDAP_OPTIONS_ROW_1_VALUE"
+        ),
+        "LDAP_OPTIONS_ROW_1_KEY": "olcLogLevel",
+        "LDAP_OPTIONS_ROW_1_VALUE": "stats",
+        "API_KEY": "k-123456",
+    }
+    redact = Redactor.from_environment(environ)
+    assert redact("setting olcLogLevel with k-123456") == "setting olcLogLevel with ***"
