@@ -181,6 +181,11 @@ class Runner:
         if self._probe is not None:
             self._probe.cancel()
         was_ready, self.ready = self.ready, False
+        if self.state is not State.STOPPING and not self.interactive and self.group_alive():
+            # It died on its own: what is left of its group (an nginx master's workers, say)
+            # would hold its ports and files against the next start.
+            self.signal_group(signal.SIGKILL)
+            self.host.log.info(f"service {self.name}: killed what was left of its process group")
         ran = self.host.loop.clock() - self.started_at
         level = self.host.log.info if self.state is State.STOPPING else self.host.log.warning
         level(f"service {self.name}: {exit_.describe()} after {ran:.1f} s")
