@@ -38,7 +38,8 @@ exit codes:
        MAIN_COMMAND ended with code N (128+S when killed by signal S)
   2    bad command line
   70   internal error (a bug: a traceback is printed)
-  78   configuration error (bad service.yaml, environment file, option value, ...)
+  78   configuration error (bad service.yaml, environment file, option value, ...;
+       --supervisor runit without runit installed)
 """
 
 
@@ -100,7 +101,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "-l",
         "--loglevel",
         metavar="LEVEL",
-        help=f"one of {', '.join(LEVEL_NAMES)} (default info, or CONTAINER_LOG_LEVEL)",
+        help=f"one of {', '.join(LEVEL_NAMES)}, or 0-5 (default info, or CONTAINER_LOG_LEVEL)",
     )
     flag = p.add_argument
     flag("--skip-env-files", action="store_true", help="ignore ROOT/environment/ files")
@@ -155,6 +156,13 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--log-prefix",
         action="store_true",
         help="prefix each line a service prints with its name",
+    )
+    flag(
+        "--supervisor",
+        choices=("lightbase", "runit"),
+        default="lightbase",
+        help="who supervises the processes: lightbase (default), or runit's runsvdir over "
+        "RUN_DIR/process/NAME/run links (needs runit installed; see docs/runit.md)",
     )
     p.add_argument("main_command", nargs="*", metavar="MAIN_COMMAND", help=argparse.SUPPRESS)
 
@@ -244,6 +252,7 @@ def reject_joined_options(args: Sequence[str]) -> None:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     from .lifecycle import RunOptions, boot
+    from .supervisor.runit import Supervision
 
     level_text = ns.loglevel or os.environ.get("CONTAINER_LOG_LEVEL") or "info"
     try:
@@ -262,6 +271,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         run_only=ns.run_only,
         keep_startup_env=ns.keep_startup_env,
         copy_service=ns.copy_service,
+        supervisor=Supervision(ns.supervisor),
         wait_state=ns.wait_state,
         wait_first_startup=ns.wait_first_startup,
         wait_timeout=ns.wait_timeout,
@@ -284,7 +294,7 @@ def cmd_env(ns: argparse.Namespace) -> int:
     environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
     redact = Redactor.from_environment(environment.as_dict())
     if ns.explain:
-        print(env.explain(environment, ns.explain, redact))
+        sys.stdout.write(env.explain(environment, ns.explain, redact))
     else:
         sys.stdout.write(env.render(environment, redact))
     return 0
@@ -316,7 +326,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         reject_joined_options(args)
         ns = build_parser(args[0] if args[:1] and args[0] in SUBPARSERS else None).parse_args(args)
         command = ns.command
-        return COMMANDS[command](ns)
+        code = COMMANDS[command](ns)
+        if command == "run" and argv is None:
+            # Everything is stopped and reaped: leave now. Tearing the interpreter down would
+            # keep the container alive ~30 ms longer for nothing.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except LightbaseError as exc:

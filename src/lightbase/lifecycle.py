@@ -20,7 +20,7 @@ from .errors import ConfigError, LightbaseError, StartupError
 from .layout import Layout
 from .log import Level, Logger, secret_words
 from .services import Service, discover, order
-from .supervisor import Options, Supervisor
+from .supervisor import Options, Supervisor, runit
 
 KILL_PROCESS_TIMEOUT = "KILL_PROCESS_TIMEOUT"
 KILL_ALL_PROCESSES_TIMEOUT = "KILL_ALL_PROCESSES_TIMEOUT"
@@ -38,6 +38,7 @@ class RunOptions(NamedTuple):
     run_only: bool = False
     keep_startup_env: bool = False
     copy_service: bool = False
+    supervisor: runit.Supervision = runit.Supervision.LIGHTBASE
     wait_state: str | None = None
     wait_first_startup: bool = False
     wait_timeout: float = 60.0
@@ -56,11 +57,16 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
     log.info(f"lightbase {__version__}: container root {layout.root}, log level {log.level.name}")
     try:
         services, credentials = validate(layout, options, log)
-        processes = [] if options.skip_process_files or options.run_only else services
-        processes = [s for s in processes if s.process is not None]
-        supervisor.add_services(processes, credentials, options.main_command or None)
         wait_for_state(layout, options, log)
         service_dir = prepare_run_dir(layout, options, log)
+        if service_dir != layout.service_dir:  # --copy-service: every script runs from the copy
+            services = order(discover(service_dir, log.warning, layout.root))
+        processes = [] if options.skip_process_files or options.run_only else services
+        processes = [s for s in processes if s.process is not None]
+        supervised = processes
+        if options.supervisor is runit.Supervision.RUNIT:
+            supervised = runit.attach(supervisor, processes, layout.process_dir, process_env)
+        supervisor.add_services(supervised, credentials, options.main_command or None)
         environment = load_environment(layout, options, process_env, log)
         supervisor.options = supervisor_options(environment, options)
         supervisor.serve_control(layout.control_socket)
@@ -227,7 +233,7 @@ def run_startup_scripts(
             continue
         if supervisor.stop_requested:
             break
-        script = service.startup.relative_to(layout.root)
+        script = _shown(service.startup, layout.root)
         log.info(f"running {script}")
         exit_ = supervisor.run_script(service.startup, {**environment.as_dict(), **variables})
         if supervisor.stop_requested:
@@ -242,6 +248,11 @@ def run_startup_scripts(
             marker.touch()
         log.info("startup done")
     return environment
+
+
+def _shown(path: Path, root: Path) -> str:
+    """Paths in the log are relative to the container root when they are inside it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def drop_startup_environment(

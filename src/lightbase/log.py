@@ -39,7 +39,7 @@ MIN_SECRET_LENGTH = 3
 def parse_level(text: str) -> Level:
     """`info` or `3` -> Level.INFO; ValueError names the accepted values."""
     text = text.strip().lower()
-    if text.isdigit() and int(text) in Level._value2member_map_:
+    if text.isascii() and text.isdigit() and int(text) in Level._value2member_map_:
         return Level(int(text))
     if text in LEVEL_NAMES:
         return Level[text.upper()]
@@ -58,6 +58,29 @@ def is_secret_name(name: str, words: Iterable[str] = DEFAULT_SECRET_WORDS) -> bo
     return any(word in upper for word in words)
 
 
+ROW_PREFIX = "#COMPLEX_BASH_ENV:ROW:"
+
+
+def secret_values(environ: Mapping[str, str], words: Iterable[str]) -> list[str]:
+    """Values of the variables whose name marks them secret.
+
+    The `NAME_KEY` half of a complex-env row holds a map key (`olcLogLevel`), not a key in
+    the secret sense, so rows' key variables are not secret by their name.
+    """
+    words = tuple(words)
+    row_keys = {
+        value.split()[1]
+        for value in environ.values()
+        if value.startswith(ROW_PREFIX) and len(value.split()) == 3
+    }
+    found = dict.fromkeys(
+        value
+        for name, value in environ.items()
+        if value and name not in row_keys and is_secret_name(name, words)
+    )
+    return list(found)
+
+
 class Redactor:
     """Replaces known secret values with `***` in any text."""
 
@@ -68,8 +91,7 @@ class Redactor:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Redactor:
-        words = secret_words(environ)
-        return cls(value for name, value in environ.items() if is_secret_name(name, words))
+        return cls(secret_values(environ, secret_words(environ)))
 
     def add(self, secrets: Iterable[str]) -> None:
         for secret in secrets:
@@ -89,6 +111,7 @@ def format_line(level: Level, message: str, now: float | None = None) -> str:
     """One record: every line of a multi-line message gets the prefix."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
     prefix = f"*** {level.name:<{_WIDTH}} | {stamp} | "
+    message = message.removesuffix("\n")  # a trailing newline is not an extra, empty line
     lines = message.split("\n") if message else [""]
     return "".join(prefix + line + "\n" for line in lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from .control import ControlError, request
@@ -55,10 +56,10 @@ def run_sv(ns: argparse.Namespace, layout: Layout) -> int:
         else:
             reply = request(socket_path, {"cmd": ns.verb, "names": ns.names})
     except ControlError as exc:
-        print(f"lightbase sv: {exc}")
+        print(f"lightbase sv: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     if not reply.get("ok"):
-        print(f"lightbase sv: {reply.get('error', 'refused')}")
+        print(f"lightbase sv: {reply.get('error', 'refused')}", file=sys.stderr)
         return EXIT_REFUSED
     return 0
 

@@ -58,11 +58,12 @@ def test_main_command_runs_after_services_and_its_code_is_the_exit_code(
     container: Container,
 ) -> None:
     container.service(
-        "svc", "trap 'echo stopped > $MARKS/svc; exit 0' TERM\nwhile :; do sleep 0.1; done\n"
+        "svc",
+        "trap 'echo stopped > $MARKS/svc; exit 0' TERM\ntouch $MARKS/svc-up\n"
+        "while :; do sleep 0.1; done\n",
     )
-    code = container.start(
-        "--", "sh", "-c", "echo $GREETING > $MARKS/main; exit 3", env={"GREETING": "hi"}
-    ).wait()
+    main = "until [ -e $MARKS/svc-up ]; do sleep 0.05; done; echo $GREETING > $MARKS/main; exit 3"
+    code = container.start("--", "sh", "-c", main, env={"GREETING": "hi"}).wait()
     assert code == 3
     assert container.mark("main").read_text() == "hi\n"
     assert container.mark("svc").read_text() == "stopped\n"
@@ -161,3 +162,37 @@ def test_startup_script_passes_a_variable_to_processes(container: Container) -> 
 def test_joined_option_list_is_rejected_with_advice(container: Container) -> None:
     assert container.start("--loglevel debug").wait() == 2
     assert "is one argument holding several words" in container.log
+
+
+def test_copy_service_runs_every_script_from_the_copy(container: Container) -> None:
+    container.service(
+        "svc",
+        'echo "$0" > $MARKS/process\nexec sleep 1000\n',
+        startup='echo "$0" > $MARKS/startup\n',
+    )
+    container.service("other", "exec sleep 1000\n")
+    container.start("--copy-service")
+    copy = container.root / "run" / "service" / "svc"
+    assert container.wait_for_mark("startup") == f"{copy}/startup.sh\n"
+    assert container.wait_for_mark("process") == f"{copy}/process.sh\n"
+    assert container.stop() == 0
+
+
+def test_keepalive_keeps_the_container_after_every_service_ended(container: Container) -> None:
+    for name in ("one", "two"):
+        container.service(name, "exit 0\n", config={"restart": "never"})
+    container.start("--keepalive")
+    container.wait_for_state("one", "finished")
+    container.wait_for_state("two", "finished")
+    time.sleep(0.3)
+    assert container.proc is not None and container.proc.poll() is None
+    assert container.stop() == 0
+
+
+def test_without_keepalive_the_container_ends_when_every_service_ended(
+    container: Container,
+) -> None:
+    container.service("one", "exit 0\n", config={"restart": "never"})
+    container.service("two", "sleep 0.3; exit 0\n", config={"restart": "never"})
+    assert container.start().wait() == 0
+    assert "every service has ended: stopping" in container.log

@@ -106,6 +106,7 @@ def test_sigterm_during_crash_loop_stops_in_grace_and_restarts_nothing(
 
 def test_crash_loop_backs_off_and_costs_pid1_almost_no_cpu(container: Container) -> None:
     container.service("crasher", "exit 1\n")
+    container.service("steady", SLEEPER)  # two services: a lone one would end the container
     container.start()
     container.wait_for_log("service crasher: starting")
     pid = container.pid

@@ -194,3 +194,27 @@ def test_health_is_0_only_when_every_service_is_ready(container: Container) -> N
     container.wait_for_state("late", "up")
     assert health() == 0
     assert container.stop() == 0
+
+
+def test_leftovers_of_a_crashed_service_are_killed_before_it_restarts(
+    container: Container,
+) -> None:
+    container.service(
+        "parent",
+        "sleep 1007 &\necho $! >> $MARKS/children\nsleep 0.3\nexit 1\n",
+    )
+    container.service("other", SLEEPER)
+    container.start()
+    wait_until(
+        lambda: (
+            len(container.mark("children").read_text().split()) >= 2
+            if container.mark("children").exists()
+            else False
+        ),
+        10,
+        "a restart",
+    )
+    sleeps = [c for _, c in container.processes() if c == "sleep 1007"]
+    assert len(sleeps) <= 1  # only the current run's child; the first one was killed
+    assert "service parent: killed what was left of its process group" in container.log
+    assert container.stop() == 0

@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from ..log import is_secret_name
+from ..log import secret_values as log_secret_values
 
 
 class SourceKind(Enum):
@@ -107,11 +107,7 @@ class Environment(Mapping[str, Variable]):
 
     def secret_values(self, words: Iterable[str]) -> list[str]:
         """Values of variables whose name marks them secret, for the log redactor."""
-        words = tuple(words)
-        found = dict.fromkeys(
-            v.value for v in self._variables.values() if v.value and is_secret_name(v.name, words)
-        )
-        return list(found)
+        return log_secret_values(self.as_dict(), words)
 
     def without_startup(self) -> Environment:
         return Environment(

@@ -9,6 +9,7 @@ never interleave mid-line.
 from __future__ import annotations
 
 import os
+import select
 
 from .loop import EventLoop
 from .spawn import Stdio
@@ -49,6 +50,9 @@ class PrefixedStream:
             try:
                 written = os.write(self.target_fd, view)
             except BlockingIOError:
+                # Someone made our stdout non-blocking and it is full: wait for room (bounded)
+                # instead of spinning.
+                select.select([], [self.target_fd], [], 1.0)
                 continue
             except OSError:
                 return  # nowhere to write: drop rather than take the init down

@@ -25,6 +25,9 @@ from .waitstatus import Exit
 
 GIVE_UP_AFTER = 5  # quick exits in a row that end a critical service for good
 BACKOFF_FIRST = 0.1  # seconds
+# A run shorter than this is a quick exit, which counts towards the back-off. Longer runs are
+# restarted at once (as runsv does), and a run of `stable_after` resets the count.
+QUICK_EXIT = 1.0  # seconds
 
 
 def backoff_delay(quick_exits: int, cap: float) -> float:
@@ -34,7 +37,8 @@ def backoff_delay(quick_exits: int, cap: float) -> float:
     """
     if quick_exits <= 1:
         return 0.0
-    return min(cap, BACKOFF_FIRST * 2 ** (quick_exits - 2))
+    # The exponent is bounded: a float power overflows long before a real crash loop ends.
+    return min(cap, BACKOFF_FIRST * 2 ** min(quick_exits - 2, 64))
 
 
 class Host(Protocol):
@@ -85,7 +89,10 @@ class Runner:
         self._probe: Probe | None = None
         self._timers: list[Timer] = []
         self._finish: Process | None = None
-        self._restart_requested = False
+        # The coming exit was asked for (sv down/restart): it says nothing about the service's
+        # health, so neither the restart policy nor the back-off applies to it.
+        self._stop_requested = False
+        self._group_gone = False
 
     # --- the table ---------------------------------------------------------------------
 
@@ -137,18 +144,15 @@ class Runner:
             self._enter(State.DOWN)
             self.host.settled(self)
         elif self.state in (State.STARTING, State.UP):
-            self._send_stop()
+            self._send_stop(requested=True)
 
     def _want_restart(self, _: int) -> None:
         if self.host.shutting_down:
             return
         self.want = Want.UP
         if self.state in _RUNNING:
-            self._restart_requested = True
-            self._send_stop()
-        elif self.state in (State.STOPPING, State.FINISHING):
-            self._restart_requested = True
-        else:
+            self._send_stop(requested=True)
+        elif self.state not in (State.STOPPING, State.FINISHING):
             self._set_want(Want.UP)
 
     def _deps_ready(self, _: int) -> None:
@@ -174,6 +178,11 @@ class Runner:
         if self._probe is not None:
             self._probe.cancel()
         was_ready, self.ready = self.ready, False
+        if self.state is not State.STOPPING and not self.interactive and self.group_alive():
+            # It died on its own: what is left of its group (an nginx master's workers, say)
+            # would hold its ports and files against the next start.
+            self.signal_group(signal.SIGKILL)
+            self.host.log.info(f"service {self.name}: killed what was left of its process group")
         ran = self.host.loop.clock() - self.started_at
         level = self.host.log.info if self.state is State.STOPPING else self.host.log.warning
         level(f"service {self.name}: {exit_.describe()} after {ran:.1f} s")
@@ -199,7 +208,7 @@ class Runner:
             self.host.settled(self)
 
     def _stop_now(self, _: int) -> None:
-        self._send_stop()
+        self._send_stop(requested=True)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -211,6 +220,8 @@ class Runner:
             read_fd, write_fd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
             notify = (write_fd, self.config.ready.fd)
         env = self.host.environment(self)
+        self._stop_requested = False
+        self._group_gone = False
         self.started_at = loop.clock()
         self.spawns += 1
         try:
@@ -224,6 +235,8 @@ class Runner:
                 notify_fd=notify,
             )
         except SpawnError as exc:
+            if read_fd is not None:
+                os.close(read_fd)
             self.host.log.error(f"service {self.name}: {exc}")
             self.last_exit = Exit(code=127 if "No such file" in str(exc) else 126)
             self._after_exit()
@@ -242,7 +255,8 @@ class Runner:
             )
         self._probe.start()
 
-    def _send_stop(self) -> None:
+    def _send_stop(self, requested: bool = False) -> None:
+        self._stop_requested = requested
         self._enter(State.STOPPING, f"sending {self.config.stop_signal.name}")
         self.signal_group(self.config.stop_signal)
         self.signal_group(signal.SIGCONT)  # a stopped process must wake up to obey
@@ -267,11 +281,14 @@ class Runner:
 
     def group_alive(self) -> bool:
         """Does any process of the service's group remain (after its main process exited)?"""
-        if self.proc is None:
+        if self.proc is None or self._group_gone:
             return False
         try:
             os.killpg(self.proc.pid, 0)
         except (ProcessLookupError, PermissionError):
+            # Nothing joins a group whose processes are all gone: remember, so a shutdown of
+            # many services does not probe every group again after each exit.
+            self._group_gone = True
             return False
         return True
 
@@ -321,8 +338,8 @@ class Runner:
             self._enter(State.DOWN)
             self.host.settled(self)
             return
-        if self._restart_requested:  # asked for: no policy, no back-off
-            self._restart_requested = False
+        if self._stop_requested:  # we stopped it and it is wanted again: start it at once
+            self._stop_requested = False
             self.quick_exits = 0
             self._enter(State.WAITING, "restarting")
             self.host.kick(self)
@@ -333,13 +350,17 @@ class Runner:
             self.host.settled(self)
             return
         ran = self.host.loop.clock() - self.started_at
-        self.quick_exits = self.quick_exits + 1 if ran < self.config.stable_after else 1
+        quick = ran < min(QUICK_EXIT, self.config.stable_after)
+        if quick:
+            self.quick_exits += 1
+        elif ran >= self.config.stable_after:
+            self.quick_exits = 0
         if self.critical and self.quick_exits >= GIVE_UP_AFTER:
             self.want = Want.DOWN
             self._enter(State.FAILED, f"gave up after {self.quick_exits} quick exits in a row")
             self.host.settled(self)
             return
-        delay = backoff_delay(self.quick_exits, self.config.backoff_max)
+        delay = backoff_delay(self.quick_exits, self.config.backoff_max) if quick else 0.0
         if delay == 0:
             self._enter(State.WAITING, "restarting")
             self.host.kick(self)

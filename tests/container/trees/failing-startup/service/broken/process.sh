@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "broken: process started"
+exec sleep 600

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "fine: process started"
+exec sleep 600
