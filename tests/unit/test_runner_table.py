@@ -113,13 +113,12 @@ def make_runner(host: FakeHost, tmp_path: Path) -> Iterator[MakeRunner]:
     yield make
     for runner in made:  # whatever a failed test left running
         for proc in (runner.proc, runner._finish):
-            if proc is not None and proc.returncode is None:
+            if proc is not None:  # gone already (reaped by the loop) or killed and reaped here
                 try:
                     os.killpg(proc.pid, signal.SIGKILL)
                     os.waitpid(proc.pid, 0)
                 except (ProcessLookupError, ChildProcessError):
                     pass
-                proc.returncode = -9
 
 
 def _start(runner: Runner) -> None:
