@@ -69,11 +69,12 @@ def _config(work: Path, scripts: Path, url: str, port: int) -> Path:
         "KbdInteractiveAuthentication no",
         "PermitRootLogin prohibit-password",
         "AuthorizedKeysFile none",
+        # The principals command first: OpenSSH 9.2 drops one written after the keys command.
+        f"AuthorizedPrincipalsCommand {scripts}/keyper-authprinc.sh {helper} %u %f %s",
+        "AuthorizedPrincipalsCommandUser nobody",
         f"AuthorizedKeysCommand {scripts}/keyper-authkeys.sh {helper} %u %f",
         "AuthorizedKeysCommandUser nobody",
         f"TrustedUserCAKeys {work}/user_ca.pub",
-        f"AuthorizedPrincipalsCommand {scripts}/keyper-authprinc.sh {helper} %u %f %s",
-        "AuthorizedPrincipalsCommandUser nobody",
         f"RevokedKeys {work}/krl",
         "LogLevel VERBOSE",
     ]
