@@ -162,6 +162,10 @@ def attach(
 class RunsvdirRunner(Runner):
     """The runner of `runsvdir RUN/process`: the usual runner, except how signals get sent."""
 
+    # Its group holds every runsv and service: when runsvdir dies, _after_exit asks each
+    # runsv to stop its service gracefully instead.
+    kill_leftovers = False
+
     def __init__(
         self,
         host: Host,

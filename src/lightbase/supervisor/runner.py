@@ -57,6 +57,9 @@ class Host(Protocol):
 
 
 class Runner:
+    # Kill what is left of the process group when the main process dies on its own.
+    kill_leftovers = True
+
     def __init__(
         self,
         service: Service,
@@ -178,7 +181,12 @@ class Runner:
         if self._probe is not None:
             self._probe.cancel()
         was_ready, self.ready = self.ready, False
-        if self.state is not State.STOPPING and not self.interactive and self.group_alive():
+        if (
+            self.kill_leftovers
+            and self.state is not State.STOPPING
+            and not self.interactive
+            and self.group_alive()
+        ):
             # It died on its own: what is left of its group (an nginx master's workers, say)
             # would hold its ports and files against the next start.
             self.signal_group(signal.SIGKILL)
