@@ -13,3 +13,12 @@ if [ -f "$pam" ] && grep -Eq '^session[[:space:]]+required[[:space:]]+pam_loginu
     chmod 0644 "$tmp"
     mv "$tmp" "$pam"
 fi
+
+# Debian's cron PAM session also reads /etc/default/locale (pam_env envfile=), which a minimal
+# image lacks: every job would log "pam_env(cron:session): Unable to open env file" at error
+# level. An empty file means "no locale settings", as on a system without the locales package.
+if [ -f "$pam" ] && grep -q 'envfile=/etc/default/locale' "$pam" && [ ! -e /etc/default/locale ]; then
+    mkdir -p /etc/default
+    : > /etc/default/locale
+    chmod 0644 /etc/default/locale
+fi
