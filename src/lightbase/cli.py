@@ -86,6 +86,17 @@ def _help_width() -> int:
     return (columns if columns > 0 else 80) - 2
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds >= 0 (NaN and infinity refused) for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser(
         "run",
@@ -132,7 +143,7 @@ def _run_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     flag(
         "--wait-timeout",
         metavar="SECONDS",
-        type=float,
+        type=_seconds,
         default=60.0,
         help="how long the two waits above may take (default 60)",
     )
@@ -187,14 +198,18 @@ def _sv_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         epilog="exit codes: 0 done; 1 refused, unknown service or not ready in time; "
         "2 bad command line; 3 lightbase is not running",
     )
+    # --root and --run-dir work before or after the verb (`sv status --root X`).
     p.add_argument("--run-dir", metavar="DIR", help="run dir (default ROOT/run)")
     p.add_argument("--root", metavar="DIR", help="container root (default /container)")
+    located = argparse.ArgumentParser(add_help=False)
+    located.add_argument("--run-dir", metavar="DIR", default=argparse.SUPPRESS, help="run dir")
+    located.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help="root")
     verbs = p.add_subparsers(dest="verb", metavar="COMMAND", required=True)
-    status = verbs.add_parser("status", help="one line per service")
+    status = verbs.add_parser("status", help="one line per service", parents=[located])
     status.add_argument("--json", action="store_true", help="print the raw status as JSON")
     status.add_argument("names", nargs="*", metavar="NAME")
-    check = verbs.add_parser("check", help="wait until the services are ready")
-    check.add_argument("-w", "--wait", type=float, default=7.0, metavar="SECONDS")
+    check = verbs.add_parser("check", help="wait until the services are ready", parents=[located])
+    check.add_argument("-w", "--wait", type=_seconds, default=7.0, metavar="SECONDS")
     check.add_argument("names", nargs="+", metavar="NAME")
     for verb, text in (
         ("up", "start and keep running"),
@@ -203,8 +218,11 @@ def _sv_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         ("once", "start, do not restart"),
         ("stop", "same as down"),
     ):
-        verbs.add_parser(verb, help=text).add_argument("names", nargs="+", metavar="NAME")
-    sig = verbs.add_parser("signal", help="send a signal to the services' process groups")
+        verb_parser = verbs.add_parser(verb, help=text, parents=[located])
+        verb_parser.add_argument("names", nargs="+", metavar="NAME")
+    sig = verbs.add_parser(
+        "signal", help="send a signal to the services' process groups", parents=[located]
+    )
     sig.add_argument("signal", metavar="SIGNAL")
     sig.add_argument("names", nargs="+", metavar="NAME")
 
@@ -291,6 +309,8 @@ def cmd_env(ns: argparse.Namespace) -> int:
     from .log import Redactor
 
     layout = Layout.resolve(os.environ, ns.root)
+    if not layout.root.is_dir():
+        raise LightbaseError(f"container root {layout.root} is not a directory", exit_code=78)
     environment = env.load(layout, os.environ, skip_files=ns.skip_env_files)
     redact = Redactor.from_environment(environment.as_dict())
     if ns.explain:
@@ -345,6 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `lightbase sv status | head`: the reader has gone, and that is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit-time flush does not fail again
+        return 128 + signal.SIGPIPE
     except Exception:
         import traceback  # only for a bug: it pulls in linecache and tokenize
 

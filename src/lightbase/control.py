@@ -33,9 +33,13 @@ def request(socket_path: Path, message: dict[str, Any], timeout: float = 5.0) ->
             sock.connect(str(socket_path))
             sock.sendall(data)
             reply = _read_line(sock, deadline)
-        except (FileNotFoundError, ConnectionRefusedError):
+        except FileNotFoundError:
             raise ControlError(
                 f"lightbase is not running (no control socket at {socket_path})"
+            ) from None
+        except ConnectionRefusedError:  # the file of a lightbase that is gone
+            raise ControlError(
+                f"lightbase is not running (nothing answers on {socket_path})"
             ) from None
         except TimeoutError:
             raise ControlError(f"no answer from {socket_path} within {timeout:g} s") from None

@@ -20,7 +20,7 @@ from .errors import ConfigError, LightbaseError, StartupError
 from .layout import Layout
 from .log import Level, Logger, secret_words
 from .services import Service, discover, order
-from .supervisor import Options, Supervisor, runit
+from .supervisor import MAIN, Options, Supervisor, runit
 
 KILL_PROCESS_TIMEOUT = "KILL_PROCESS_TIMEOUT"
 KILL_ALL_PROCESSES_TIMEOUT = "KILL_ALL_PROCESSES_TIMEOUT"
@@ -57,8 +57,17 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
     log.info(f"lightbase {__version__}: container root {layout.root}, log level {log.level.name}")
     try:
         services, credentials = validate(layout, options, log)
-        wait_for_state(layout, options, log)
-        service_dir = prepare_run_dir(layout, options, log)
+        # A second `run` in a running container (docker exec) is a guest: it may run a
+        # command beside the first one, never take its run dir over.
+        guest = another_lightbase_serves(layout)
+        if guest and not options.run_only:
+            raise ConfigError(
+                f"lightbase already runs with run dir {layout.run_dir} (its control socket "
+                "answers); to run a command beside it: lightbase run --run-only -- COMMAND"
+            )
+        if not wait_for_state(layout, options, log, supervisor):
+            return 0  # stopped while waiting
+        service_dir = layout.service_dir if guest else prepare_run_dir(layout, options, log)
         if service_dir != layout.service_dir:  # --copy-service: every script runs from the copy
             services = order(discover(service_dir, log.warning, layout.root))
         processes = [] if options.skip_process_files or options.run_only else services
@@ -67,9 +76,10 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
         if options.supervisor is runit.Supervision.RUNIT:
             supervised = runit.attach(supervisor, processes, layout.process_dir, process_env)
         supervisor.add_services(supervised, credentials, options.main_command or None)
-        environment = load_environment(layout, options, process_env, log)
+        environment = load_environment(layout, options, process_env, log, export=not guest)
         supervisor.options = supervisor_options(environment, options)
-        supervisor.serve_control(layout.control_socket)
+        if not guest:
+            supervisor.serve_control(layout.control_socket)
         variables = script_variables(layout, service_dir, log.level)
         if not options.dont_touch_etc_hosts:
             add_hostname_to_etc_hosts(log)
@@ -82,10 +92,14 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
             supervisor.begin_shutdown(exc.exit_code, "")  # stops what the scripts left running
             supervisor.supervise()
             return exc.exit_code
-        environment = drop_startup_environment(environment, layout, options, log)
+        if guest:
+            environment = environment.without_startup()
+        else:
+            environment = drop_startup_environment(environment, layout, options, log)
         supervisor.set_environment({**environment.as_dict(), **variables})
-        names = ", ".join(s.name for s in processes) or "none"
-        log.info(f"starting processes: {names}")
+        if not supervisor.stop_requested:
+            names = ", ".join(s.name for s in processes) or "none"
+            log.info(f"starting processes: {names}")
         code = supervisor.supervise()
         log.info(f"exiting with code {code}")
         return code
@@ -96,6 +110,22 @@ def boot(options: RunOptions, process_env: Mapping[str, str]) -> int:
 # --- steps ------------------------------------------------------------------------------------
 
 
+def another_lightbase_serves(layout: Layout) -> bool:
+    """Does a lightbase answer on this run dir's control socket?"""
+    import socket  # only here: the init itself never needs the socket wrapper
+
+    if not layout.control_socket.is_socket():
+        return False
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(layout.control_socket))
+    except OSError:
+        return False  # a socket file left by a lightbase that is gone
+    finally:
+        probe.close()
+    return True
+
+
 def validate(
     layout: Layout, options: RunOptions, log: Logger
 ) -> tuple[list[Service], dict[str, users.Credentials]]:
@@ -103,6 +133,8 @@ def validate(
     if not layout.root.is_dir():
         raise ConfigError(f"container root {layout.root} is not a directory")
     services = order(discover(layout.service_dir, log.warning, layout.root))
+    if any(s.name == MAIN for s in services):
+        raise ConfigError(f"service/{MAIN}: the name is reserved for the MAIN_COMMAND")
     credentials = {}
     for service in services:
         if service.config.user is not None:
@@ -114,27 +146,42 @@ def validate(
     return services, credentials
 
 
-def wait_for_state(layout: Layout, options: RunOptions, log: Logger) -> None:
-    """For a second `run` in a running container: wait until the first one got far enough."""
+def wait_for_state(
+    layout: Layout, options: RunOptions, log: Logger, supervisor: Supervisor | None = None
+) -> bool:
+    """For a second `run` in a running container: wait until the first one got far enough.
+
+    Returns False when a stop signal ended the wait (the supervisor's loop keeps signals
+    working while we wait).
+    """
     wanted = []
     if options.wait_first_startup:
         wanted.append(layout.first_startup_done)
     if options.wait_state:
         wanted.append(layout.state_dir / options.wait_state)
     if not wanted:
-        return
+        return True
     log.info(f"waiting for {', '.join(str(p) for p in wanted)}")
     deadline = time.monotonic() + options.wait_timeout
     while not all(p.exists() for p in wanted):
+        if supervisor is not None and supervisor.stop_requested:
+            return False
         if time.monotonic() >= deadline:
             missing = ", ".join(str(p) for p in wanted if not p.exists())
             raise LightbaseError(f"still missing after {options.wait_timeout:g} s: {missing}")
-        time.sleep(WAIT_POLL)
+        if supervisor is None:
+            time.sleep(WAIT_POLL)
+        else:
+            supervisor.sleep(WAIT_POLL)
+    return True
 
 
 def prepare_run_dir(layout: Layout, options: RunOptions, log: Logger) -> Path:
     """Create the run and state dirs (idempotent); returns the service dir scripts use."""
     log.info(f"preparing run dir {layout.run_dir}")
+    for name, path in (("run dir", layout.run_dir), ("state dir", layout.state_dir)):
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{name} {path} is not a directory")
     try:
         layout.run_dir.mkdir(parents=True, exist_ok=True)
         layout.state_dir.mkdir(parents=True, exist_ok=True)
@@ -151,18 +198,26 @@ def prepare_run_dir(layout: Layout, options: RunOptions, log: Logger) -> Path:
             shutil.copytree(layout.service_dir, copy, symlinks=True)
         return copy
     except OSError as exc:
-        raise ConfigError(f"cannot prepare run dir {layout.run_dir}: {exc.strerror}") from None
+        where = exc.filename or layout.run_dir
+        raise ConfigError(f"cannot prepare run dir: {where}: {exc.strerror}") from None
 
 
 def load_environment(
-    layout: Layout, options: RunOptions, process_env: Mapping[str, str], log: Logger
+    layout: Layout,
+    options: RunOptions,
+    process_env: Mapping[str, str],
+    log: Logger,
+    export: bool = True,
 ) -> env.Environment:
     log.info("loading environment" + (" (skipping env files)" if options.skip_env_files else ""))
     environment = env.load(layout, process_env, skip_files=options.skip_env_files)
     values = environment.as_dict()
     log.redact.add(environment.secret_values(secret_words(values)))
     for variable in environment.values():
-        log.trace(f"{variable.name}={variable.value!r} from {variable.source}")
+        # Redact before repr: repr escapes newlines, and the escaped text no longer matches.
+        log.trace(f"{variable.name}={log.redact(variable.value)!r} from {variable.source}")
+    if not export:
+        return environment
     env.export(environment, layout, warn=log.warning)
     log.debug(f"{len(environment)} variables exported to {layout.env_sh}")
     return environment

@@ -103,7 +103,8 @@ def parse_signal(value: object) -> signal.Signals:
 
 
 def _seconds(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    # `not 0 <= value < inf` also refuses NaN, which compares false with everything.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e308:
         raise ValueError(f"expected a number of seconds >= 0, got {value!r}")
     return float(value)
 
@@ -241,18 +242,25 @@ def discover(
 
     A script that exists but is not executable is skipped with a warning naming it.
     """
-    if not service_dir.is_dir():
-        return []
     base = display_root or service_dir.parent
+    if not service_dir.is_dir():
+        if service_dir.exists():
+            warn(f"{_show(service_dir, base)} is not a directory; no services")
+        return []
     services = []
     for entry in sorted(service_dir.iterdir()):
-        if entry.name.startswith(".") or not entry.is_dir():
+        if entry.name.startswith("."):
+            continue  # hidden, as editors' and tools' files are
+        if not entry.is_dir():
+            warn(f"{_show(entry, base)} is not a service directory; skipped")
             continue
         scripts: dict[str, Path | None] = {}
         for script in SCRIPTS:
             path = entry / script
             found = path if path.is_file() else None
-            if found is not None and script != "install.sh" and not os.access(path, os.X_OK):
+            if found is None and path.exists():
+                warn(f"{_show(path, base)} is not a file; skipped")
+            elif found is not None and script != "install.sh" and not os.access(path, os.X_OK):
                 warn(f"{_show(path, base)} is not executable (chmod +x it); skipped")
                 found = None
             scripts[script.removesuffix(".sh")] = found

@@ -68,7 +68,10 @@ def is_healthy(status: dict[str, Any]) -> tuple[bool, list[str]]:
     """Healthy: startup is over and each service that should run is up and ready."""
     problems = []
     if status.get("phase") != "running":
-        problems.append(f"lightbase is {status.get('phase')}")
+        phase = status.get("phase")
+        problems.append(
+            "lightbase is still starting" if phase == "startup" else f"lightbase is {phase}"
+        )
     for service in status.get("services", []):
         if service["state"] == "failed":
             problems.append(f"{service['name']} failed")

@@ -6,7 +6,7 @@ import json
 import signal
 import time
 
-from .conftest import Container
+from .conftest import Container, wait_until
 
 
 def test_startup_failure_stops_the_boot_with_the_scripts_code(container: Container) -> None:
@@ -196,3 +196,51 @@ def test_without_keepalive_the_container_ends_when_every_service_ended(
     container.service("two", "sleep 0.3; exit 0\n", config={"restart": "never"})
     assert container.start().wait() == 0
     assert "every service has ended: stopping" in container.log
+
+
+def test_sigterm_ends_a_wait_for_a_state_at_once(container: Container) -> None:
+    container.start("--wait-state", "never", "--wait-timeout", "30")
+    container.wait_for_log("waiting for")
+    sent = time.monotonic()
+    container.kill(signal.SIGTERM)
+    assert container.wait() == 0
+    assert time.monotonic() - sent < 2.0
+
+
+def test_sv_down_during_startup_keeps_the_service_down(container: Container) -> None:
+    container.service("slow", "exec sleep 1000\n", startup="sleep 1\n")
+    container.service("later", "exec sleep 1000\n")
+    container.start()
+    container.wait_for_log("running service/slow/startup.sh")
+    wait_until(lambda: (container.root / "run" / "control.sock").exists(), 5, "the socket")
+    assert container.sv("down", "later").returncode == 0
+    container.wait_for_state("slow", "up")
+    time.sleep(0.3)
+    assert container.status()["later"]["state"] == "down"
+    assert container.stop() == 0
+
+
+def test_a_second_run_on_a_running_tree_is_refused_or_a_guest(container: Container) -> None:
+    import subprocess
+
+    from .conftest import LIGHTBASE
+
+    container.service("svc", "exec sleep 1000\n")
+    container.service("other", "exec sleep 1000\n")
+    container.start()
+    container.wait_for_state("svc", "up")
+    base = [LIGHTBASE, "run", "--root", str(container.root), "--dont-touch-etc-hosts"]
+    second = subprocess.run(base, capture_output=True, text=True, timeout=20, check=False)
+    assert second.returncode == 78
+    assert "lightbase already runs with run dir" in second.stderr
+    guest = subprocess.run(
+        [*base, "--run-only", "--", "sh", "-c", "echo guest-$CONTAINER_ROOT"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert guest.returncode == 0, guest.stderr
+    assert guest.stdout == f"guest-{container.root}\n"
+    assert container.status()["svc"]["state"] == "up"  # the first one still answers
+    assert container.stop() == 0

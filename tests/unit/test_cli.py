@@ -149,7 +149,7 @@ def test_run_only_needs_a_main_command(capsys: pytest.CaptureFixture[str]) -> No
 def test_a_bad_wait_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--wait-timeout", "soon"]) == 2
     assert capsys.readouterr().err == (
-        "lightbase run: argument --wait-timeout: invalid float value: 'soon'\n"
+        "lightbase run: argument --wait-timeout: expected a number of seconds >= 0, got 'soon'\n"
     )
 
 

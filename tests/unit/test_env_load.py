@@ -425,3 +425,18 @@ def test_directory_link_loop_is_read_once(tmp_path):
     layout = tree(tmp_path, {"sub/x.yaml": "A: 1\n"})
     (layout.environment_dir / "sub" / "loop").symlink_to("..")
     assert load_values(layout) == {"A": "1"}
+
+
+def test_a_fifo_in_the_environment_dir_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    from lightbase.env import load
+    from lightbase.errors import ConfigError
+    from lightbase.layout import Layout
+
+    layout = Layout.resolve({}, root=str(tmp_path))
+    layout.environment_dir.mkdir()
+    os.mkfifo(layout.environment_dir / "FIFO")
+    with pytest.raises(ConfigError) as caught:
+        load(layout, {})
+    assert str(caught.value) == "environment/FIFO: not a regular file"

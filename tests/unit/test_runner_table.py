@@ -507,7 +507,8 @@ def test_nothing_starts_once_the_container_is_stopping(
     host.shutting_down = True
     for event in (Event.WANT_UP, Event.WANT_ONCE, Event.WANT_RESTART):
         runner.handle(event)
-        assert (runner.state, runner.want, runner.spawns) == (State.DOWN, Want.DOWN, 0)
+        # want keeps its initial value (up, what supervision would give it): nothing changed
+        assert (runner.state, runner.want, runner.spawns) == (State.DOWN, Want.UP, 0)
 
 
 def test_shutdown_during_back_off_settles_down_and_cancels_the_restart(

@@ -370,7 +370,7 @@ def test_discover_finds_service_directories_by_name(tmp_path: Path) -> None:
     (service_dir / "README").write_text("not a service\n")
     warnings: list[str] = []
     services = discover(service_dir, warnings.append)
-    assert warnings == []
+    assert warnings == ["service/README is not a service directory; skipped"]
     assert services == [
         Service(
             name="db",
@@ -482,3 +482,17 @@ def test_a_three_service_cycle_names_all_three() -> None:
     with pytest.raises(ConfigError) as caught:
         order([_service("x", "z"), _service("y", "x"), _service("z", "y")])
     assert str(caught.value) == "dependency cycle between services: x, y, z"
+
+
+@pytest.mark.parametrize("key", ["ready_timeout", "stop_timeout", "backoff_max", "stable_after"])
+@pytest.mark.parametrize("value", [".nan", ".inf"])
+def test_seconds_must_be_finite(key: str, value: str, tmp_path: Path) -> None:
+    from lightbase.errors import ConfigError
+    from lightbase.services import load_config
+
+    path = tmp_path / "service.yaml"
+    path.write_text(f"{key}: {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, "service/web/service.yaml")
+    assert "expected a number of seconds >= 0" in str(caught.value)
+    assert str(caught.value).startswith(f"service/web/service.yaml: {key}: ")

@@ -65,7 +65,7 @@ def test_refused_socket_says_lightbase_is_not_running(tmp_path: Path) -> None:
     stale.close()  # the file stays, nobody listens: a supervisor that died
     with pytest.raises(ControlError) as caught:
         request(path, {"cmd": "status"}, 1)
-    assert str(caught.value) == f"lightbase is not running (no control socket at {path})"
+    assert str(caught.value) == f"lightbase is not running (nothing answers on {path})"
 
 
 @pytest.mark.parametrize(

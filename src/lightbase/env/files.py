@@ -65,6 +65,8 @@ def discover(layout: Layout) -> list[EnvFile]:
     found: list[tuple[tuple[str, ...], Path]] = []
     try:
         _walk(top, (), found, set())
+    except _NotRegularFile as error:
+        raise ConfigError(f"{error.path.relative_to(layout.root)}: not a regular file") from None
     except OSError as error:
         where = Path(error.filename or top)
         with contextlib.suppress(ValueError):
@@ -80,6 +82,11 @@ def discover(layout: Layout) -> list[EnvFile]:
         )
         for parts, path in found
     ]
+
+
+class _NotRegularFile(Exception):
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
 
 def _is_startup(parts: tuple[str, ...]) -> bool:
@@ -107,5 +114,7 @@ def _walk(
         path = directory / entry.name
         if entry.is_dir():  # follows links
             _walk(path, (*parts, entry.name), found, seen)
-        else:
+        elif entry.is_file() or not path.exists():  # a dangling link: reading it says so
             found.append(((*parts, entry.name), path))
+        else:  # opening a FIFO would block the boot for ever; a socket cannot be read
+            raise _NotRegularFile(path)

@@ -34,6 +34,7 @@ class ControlServer:
             self.sock.bind(str(path))
         finally:
             os.umask(old_umask)
+        self.inode = path.stat().st_ino  # so we only ever remove our own socket
         self.sock.listen(16)
         self.sock.setblocking(False)
         loop.add_reader(self.sock.fileno(), self._accept)
@@ -45,7 +46,8 @@ class ControlServer:
             connection.close()
         self.sock.close()
         try:
-            self.path.unlink()
+            if self.path.stat().st_ino == self.inode:
+                self.path.unlink()
         except OSError:
             pass
 

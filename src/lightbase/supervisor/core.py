@@ -168,12 +168,19 @@ class Supervisor:
         else:
             self.phase = Phase.RUNNING
             for runner in self._all_runners():
-                runner.handle(Event.WANT_UP)
+                # `sv down` or `sv once` during startup decided what this service wants.
+                runner.handle(_STARTS[runner.want])
             if not self._all_runners() and not self.options.keepalive:
                 self.log.info("no service to supervise")
                 self.begin_shutdown(0, "")
         self.loop.run_until(lambda: self._done)
         return self.exit_code
+
+    def sleep(self, seconds: float) -> None:
+        """Wait while signals keep working: a stop signal ends the wait early."""
+        due: list[bool] = []
+        self.loop.call_later(seconds, lambda: due.append(True))
+        self.loop.run_until(lambda: bool(due) or self.stop_requested)
 
     def finish(self) -> None:
         """Stop serving (after supervise, or when startup failed)."""
@@ -300,7 +307,7 @@ class Supervisor:
                 continue
             sent = runner.config.reload_signal if signum == signal.SIGHUP else None
             if runner.signal_group(sent or signum):
-                reached.append(runner.name)
+                reached.append(runner.name + (f" (as {sent.name})" if sent else ""))
         self.log.info(f"{name}: forwarded to {', '.join(reached) or 'no running service'}")
 
     # --- shutdown ----------------------------------------------------------------------------
@@ -394,6 +401,11 @@ class Supervisor:
             if self.shutting_down and cmd in ("up", "once", "restart"):
                 reply({"ok": False, "error": "the container is stopping"})
                 return
+            if self.phase is Phase.STARTUP:  # nothing runs yet: remember it for the start
+                for runner in selected:
+                    runner.want = _STARTUP_WANTS[cmd]
+                reply({"ok": True})
+                return
             for runner in selected:
                 runner.handle(_COMMANDS[cmd])
             reply({"ok": True})
@@ -447,6 +459,16 @@ class Supervisor:
                 self._waiters.remove(entry)
                 reply({"ok": True})
 
+
+_STARTS = {Want.UP: Event.WANT_UP, Want.ONCE: Event.WANT_ONCE, Want.DOWN: Event.WANT_DOWN}
+
+_STARTUP_WANTS = {
+    "up": Want.UP,
+    "restart": Want.UP,
+    "once": Want.ONCE,
+    "down": Want.DOWN,
+    "stop": Want.DOWN,
+}
 
 _COMMANDS = {
     "up": Event.WANT_UP,

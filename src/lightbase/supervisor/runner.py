@@ -81,7 +81,7 @@ class Runner:
         self.critical = critical
         self.interactive = interactive
         self.state = State.DOWN
-        self.want = Want.DOWN
+        self.want = Want.UP  # what it will get when supervision starts
         self.since = host.loop.clock()
         self.proc: Process | None = None
         self.started_at = 0.0
@@ -192,7 +192,8 @@ class Runner:
             self.signal_group(signal.SIGKILL)
             self.host.log.info(f"service {self.name}: killed what was left of its process group")
         ran = self.host.loop.clock() - self.started_at
-        level = self.host.log.info if self.state is State.STOPPING else self.host.log.warning
+        expected = self.state is State.STOPPING or exit_.success
+        level = self.host.log.info if expected else self.host.log.warning
         level(f"service {self.name}: {exit_.describe()} after {ran:.1f} s")
         if was_ready:
             self.host.readiness_changed(self)
