@@ -314,10 +314,11 @@ def test_the_first_quick_exit_restarts_at_once(
     assert "service web: waiting (restarting)" in host.messages(Level.DEBUG)
 
 
-def test_a_stable_run_resets_the_back_off(
-    host: FakeHost, make_runner: MakeRunner, drive: Any, run_due: Any, clock: Any
-) -> None:
-    runner = make_runner(["sleep", "30"], stable_after=10)
+def _two_quick_exits(
+    runner: Runner, host: FakeHost, drive: Any, run_due: Any, clock: Any
+) -> Callable[[State, int], None]:
+    """Start `runner`, kill it twice quickly (at once, then 0.1 s back-off) and let the
+    back-off pass; returns the kill-and-wait step for the test to go on with."""
 
     def kill_and_wait_for(state: State, spawns: int) -> None:
         assert runner.proc is not None
@@ -329,6 +330,14 @@ def test_a_stable_run_resets_the_back_off(
     kill_and_wait_for(State.BACKOFF, 2)  # quick exit 2: 0.1 s
     clock.advance(0.1)
     run_due(host.loop)
+    return kill_and_wait_for
+
+
+def test_a_stable_run_resets_the_back_off(
+    host: FakeHost, make_runner: MakeRunner, drive: Any, run_due: Any, clock: Any
+) -> None:
+    runner = make_runner(["sleep", "30"], stable_after=10)
+    kill_and_wait_for = _two_quick_exits(runner, host, drive, run_due, clock)
     assert (runner.state, runner.spawns) == (State.UP, 3)
     clock.advance(10)  # this run is stable
     kill_and_wait_for(State.UP, 4)
@@ -340,17 +349,7 @@ def test_a_run_longer_than_a_second_restarts_at_once_without_resetting_the_count
     host: FakeHost, make_runner: MakeRunner, drive: Any, run_due: Any, clock: Any
 ) -> None:
     runner = make_runner(["sleep", "30"], stable_after=10)
-
-    def kill_and_wait_for(state: State, spawns: int) -> None:
-        assert runner.proc is not None
-        os.kill(runner.proc.pid, signal.SIGKILL)
-        drive(host.loop, lambda: runner.spawns == spawns and runner.state is state)
-
-    _start(runner)
-    kill_and_wait_for(State.UP, 2)  # quick exit 1: at once
-    kill_and_wait_for(State.BACKOFF, 2)  # quick exit 2: 0.1 s
-    clock.advance(0.1)
-    run_due(host.loop)
+    kill_and_wait_for = _two_quick_exits(runner, host, drive, run_due, clock)
     clock.advance(1.5)  # not quick (runsv's 1 s), not stable (10 s)
     kill_and_wait_for(State.UP, 4)  # restarted at once, no back-off
     assert runner.quick_exits == 2
