@@ -144,7 +144,7 @@ def file_origin(env_file: EnvFile) -> _Origin:
     if env_file.format is FileFormat.INVALID:
         raise ConfigError(
             f"{where}: not an environment file: name it *.yaml, *.yml, *.json, "
-            "or after the variable it sets (letters, digits, _)"
+            "or after the variable it sets (letters, digits and _, not starting with a digit)"
         )
     source = Source(SourceKind.FILE, env_file.relative)
     try:
