@@ -10,21 +10,21 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..errors import LightbaseError
 from ..log import Logger
-from ..services import Restart, Service, ServiceConfig, parse_signal
+from ..services import Restart, Service, ServiceConfig
 from ..users import Credentials
 from . import reaper
-from .control_server import ControlServer, Reply
-from .loop import EventLoop, Timer
+from .control_server import ControlServer
+from .loop import EventLoop
 from .output import Prefixer
+from .requests import Requests
 from .runner import Runner
 from .spawn import Process, SpawnError, Stdio, spawn
-from .states import Event, State, Want
+from .states import Event, Phase, State, Want
 from .waitstatus import Exit, signal_name
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
@@ -32,12 +32,6 @@ FORWARD_SIGNALS = (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINC
 MAIN = "MAIN_COMMAND"
 # After the last SIGKILL, how long to wait for the kernel to deliver the exits before leaving.
 KILL_GRACE = 1.0
-
-
-class Phase(Enum):
-    STARTUP = "startup"
-    RUNNING = "running"
-    STOPPING = "stopping"
 
 
 class Options(NamedTuple):
@@ -70,7 +64,7 @@ class Supervisor:
         self._foreground: Process | None = None  # the startup script running now
         self._prefixers: dict[str, Prefixer] = {}
         self._control: ControlServer | None = None
-        self._waiters: list[tuple[list[str], Reply, Timer]] = []
+        self.requests = Requests(self)
         self._stop_signalled: set[str] = set()
         self._final_phase = False
         self._done = False
@@ -86,7 +80,7 @@ class Supervisor:
     # --- setup ---------------------------------------------------------------------------
 
     def serve_control(self, path: Path) -> None:
-        self._control = ControlServer(self.loop, path, self._on_request)
+        self._control = ControlServer(self.loop, path, self.requests.handle)
 
     def set_environment(self, env: Mapping[str, str]) -> None:
         """The environment every service, finish script and MAIN_COMMAND gets."""
@@ -231,7 +225,7 @@ class Supervisor:
             for other in self._all_runners():
                 if runner.name in other.config.depends_on:
                     self.kick(other)
-        self._answer_waiters()
+        self.requests.readiness_changed()
 
     def settled(self, runner: Runner) -> None:
         if self.shutting_down:
@@ -382,100 +376,7 @@ class Supervisor:
     def _finish_loop(self) -> None:
         self._done = True
 
-    # --- control requests ---------------------------------------------------------------------
-
-    def _on_request(self, request: dict[str, Any], reply: Reply) -> None:
-        cmd = request.get("cmd")
-        names = request.get("names") or []
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            reply({"ok": False, "error": "names must be a list of service names"})
-            return
-        unknown = [n for n in names if n not in self.runners]
-        if unknown:
-            reply({"ok": False, "error": f"no such service: {', '.join(unknown)}"})
-            return
-        selected = [self.runners[n] for n in names] if names else list(self.runners.values())
-        if cmd == "status":
-            reply(self.status(selected))
-        elif cmd in _COMMANDS:
-            if self.shutting_down and cmd in ("up", "once", "restart"):
-                reply({"ok": False, "error": "the container is stopping"})
-                return
-            if self.phase is Phase.STARTUP:  # nothing runs yet: remember it for the start
-                for runner in selected:
-                    runner.want = _STARTUP_WANTS[cmd]
-                reply({"ok": True})
-                return
-            for runner in selected:
-                runner.handle(_COMMANDS[cmd])
-            reply({"ok": True})
-        elif cmd == "signal":
-            self._signal_request(selected, request.get("signal"), reply)
-        elif cmd == "wait-ready":
-            self._wait_ready(selected, request.get("timeout"), reply)
-        else:
-            reply({"ok": False, "error": f"unknown command {cmd!r}"})
-
-    def status(self, runners: Sequence[Runner] | None = None) -> dict[str, Any]:
-        selected = self.runners.values() if runners is None else runners
-        return {"ok": True, "phase": self.phase.value, "services": [r.status() for r in selected]}
-
-    def _signal_request(self, runners: Sequence[Runner], name: object, reply: Reply) -> None:
-        try:
-            signum = parse_signal(name)
-        except ValueError as exc:
-            reply({"ok": False, "error": str(exc)})
-            return
-        for runner in runners:
-            runner.signal_group(signum)
-        reply({"ok": True})
-
-    def _wait_ready(self, runners: Sequence[Runner], timeout: object, reply: Reply) -> None:
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-            reply({"ok": False, "error": "timeout must be a number of seconds"})
-            return
-        names = [r.name for r in runners]
-        if self._all_ready(names):
-            reply({"ok": True})
-            return
-        entry: tuple[list[str], Reply, Timer]
-
-        def expire() -> None:
-            self._waiters.remove(entry)
-            not_ready = [self.runners[n].status() for n in names if not self.runners[n].ready]
-            reply({"ok": False, "error": "timeout", "services": not_ready})
-
-        entry = (names, reply, self.loop.call_later(float(timeout), expire))
-        self._waiters.append(entry)
-
-    def _all_ready(self, names: Sequence[str]) -> bool:
-        return self.phase is not Phase.STARTUP and all(self.runners[n].ready for n in names)
-
-    def _answer_waiters(self) -> None:
-        for entry in list(self._waiters):
-            names, reply, timer = entry
-            if self._all_ready(names):
-                timer.cancel()
-                self._waiters.remove(entry)
-                reply({"ok": True})
-
 
 _STARTS = {Want.UP: Event.WANT_UP, Want.ONCE: Event.WANT_ONCE, Want.DOWN: Event.WANT_DOWN}
-
-_STARTUP_WANTS = {
-    "up": Want.UP,
-    "restart": Want.UP,
-    "once": Want.ONCE,
-    "down": Want.DOWN,
-    "stop": Want.DOWN,
-}
-
-_COMMANDS = {
-    "up": Event.WANT_UP,
-    "down": Event.WANT_DOWN,
-    "stop": Event.WANT_DOWN,
-    "once": Event.WANT_ONCE,
-    "restart": Event.WANT_RESTART,
-}
 
 __all__ = ["MAIN", "Options", "Phase", "Supervisor", "Want"]

@@ -46,3 +46,11 @@ class Want(Enum):
     UP = "up"
     ONCE = "once"
     DOWN = "down"
+
+
+class Phase(Enum):
+    """Where the container as a whole is."""
+
+    STARTUP = "startup"  # startup scripts run; no service process yet
+    RUNNING = "running"  # services are supervised
+    STOPPING = "stopping"  # the shutdown has begun
