@@ -26,8 +26,9 @@ environment variables:
   CONTAINER_RUN_DIR           run dir (default ROOT/run); --run-dir wins
   CONTAINER_STATE_DIR         state dir (default RUN_DIR/state)
   CONTAINER_LOG_LEVEL         log level when --loglevel is absent (name or 0-5)
-  CONTAINER_SECRET_NAMES      comma-separated name parts marking secret variables
-                              (default PASSWORD,PASSWD,SECRET,TOKEN,KEY,CREDENTIAL,PRIVATE)
+  CONTAINER_SECRET_NAMES      comma-separated words marking secret variable names: a whole
+                              _-part or the end of the name; WORD$ only at the end (default
+                              PASSWORD,PASSWD,SECRET,CREDENTIAL,CREDENTIALS,PRIVATE,TOKEN$,KEY$)
   KILL_PROCESS_TIMEOUT        seconds all services get to stop, together (default 7)
   KILL_ALL_PROCESSES_TIMEOUT  seconds left-over processes get after SIGTERM (default 2)
   The last two may also be set in environment files.

@@ -27,8 +27,20 @@ class Level(IntEnum):
 LEVEL_NAMES = tuple(level.name.lower() for level in Level)
 _WIDTH = max(len(level.name) for level in Level)
 
-# Substrings (case-insensitive) of variable names whose values are secret.
-DEFAULT_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE")
+# Words (case-insensitive) that mark a variable's value as secret. A word counts when it is
+# a whole `_`-separated part of the name or ends it (DB_PASSWORD, PASSWORD_SALT, DBPASSWORD);
+# a word ending in `$` counts only at the end (API_KEY, GITHUB_TOKEN, but not SSH_CA_KEY_TYPE
+# or KEYPER_TOKEN_TTL, whose values would otherwise vanish from every log line).
+DEFAULT_SECRET_WORDS = (
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "PRIVATE",
+    "TOKEN$",
+    "KEY$",
+)
 SECRET_WORDS_VARIABLE = "CONTAINER_SECRET_NAMES"
 REDACTED = "***"
 # Shorter values are not redacted: hiding every "1" or "on" would garble the log
@@ -55,7 +67,14 @@ def secret_words(environ: Mapping[str, str]) -> tuple[str, ...]:
 
 def is_secret_name(name: str, words: Iterable[str] = DEFAULT_SECRET_WORDS) -> bool:
     upper = name.upper()
-    return any(word in upper for word in words)
+    parts = upper.split("_")
+    for word in words:
+        if word.endswith("$"):
+            if upper.endswith(word[:-1]):
+                return True
+        elif word in parts or upper.endswith(word):
+            return True
+    return False
 
 
 ROW_PREFIX = "#COMPLEX_BASH_ENV:ROW:"

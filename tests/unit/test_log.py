@@ -256,6 +256,17 @@ def test_redactor_from_environment_picks_names_that_look_secret() -> None:
         ("HOSTNAME", False),
         ("PATH", False),
         ("PASS", False),
+        ("DBPASSWORD", True),
+        ("PASSWORD_SALT", True),
+        ("SECRET_KEY_BASE", True),
+        ("AWS_SECRET_ACCESS_KEY", True),
+        ("GITHUB_TOKEN", True),
+        # KEY and TOKEN count only at the end: these hold a type, a duration, a mode.
+        ("SSH_CA_KEY_TYPE", False),
+        ("KEYPER_TOKEN_TTL", False),
+        ("KEYPER_DEV_MODE", False),
+        ("LDAP_TLS_KEY_FILENAME", False),
+        ("MONKEY_BUSINESS", False),
     ],
 )
 def test_is_secret_name_matches_the_default_words_in_any_case(name: str, secret: bool) -> None:
@@ -267,10 +278,11 @@ def test_default_secret_words() -> None:
         "PASSWORD",
         "PASSWD",
         "SECRET",
-        "TOKEN",
-        "KEY",
         "CREDENTIAL",
+        "CREDENTIALS",
         "PRIVATE",
+        "TOKEN$",
+        "KEY$",
     )
     assert secret_words({}) == DEFAULT_SECRET_WORDS
 

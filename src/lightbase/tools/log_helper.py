@@ -29,8 +29,8 @@ used as they are (never glob-expanded or split again). Without MESSAGE arguments
 is read from stdin, and stdin is always read to its end, even when LEVEL is disabled, so a
 producer piping into log-helper never gets SIGPIPE. Trailing newlines of stdin are dropped;
 every line of a multi-line message gets the prefix. Values of secret variables (names
-containing PASSWORD, PASSWD, SECRET, TOKEN, KEY, CREDENTIAL or PRIVATE, or the words in
-$CONTAINER_SECRET_NAMES) are replaced with *** as in the run log.
+with PASSWORD, PASSWD, SECRET, CREDENTIAL(S) or PRIVATE as a part, or ending in TOKEN or
+KEY; or the words in $CONTAINER_SECRET_NAMES) are replaced with *** as in the run log.
 
 LEVEL is a name or number: none=0 error=1 warning=2 info=3 debug=4 trace=5.
 
