@@ -14,8 +14,14 @@ from keyper.errors import ApiError
 _VALIDATORS = {name: Draft7Validator(schema) for name, schema in openapi.SCHEMAS.items()}
 
 
+_SECRET_FIELDS = ("password", "secret", "token")
+
+
 def _describe(error: Any) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "body"
+    if any(word in where.lower() for word in _SECRET_FIELDS):
+        # jsonschema's message quotes the value: never echo a rejected password back.
+        return f"{where}: invalid value ({error.validator} rule)"
     if error.validator == "pattern":
         return f"{where}: does not match {error.validator_value}"
     if error.validator == "additionalProperties":

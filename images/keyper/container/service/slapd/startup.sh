@@ -10,6 +10,14 @@ check_admin_password
 require_port LDAP_PORT
 require_port LDAPS_PORT
 require_number LDAP_NOFILE
+# Checked here, where a failure stops the container, not only in process.sh, where it would
+# be restarted over and over. (A subshell: the limit itself is set in process.sh.)
+# shellcheck disable=SC3045
+if ! (ulimit -S -n "$LDAP_NOFILE") 2>/dev/null; then
+    # shellcheck disable=SC3045
+    echo "slapd: LDAP_NOFILE=$LDAP_NOFILE is above this container's open-files limit ($(ulimit -H -n))" >&2
+    exit 78
+fi
 require_path LDAP_CONFIG_DIR
 require_path LDAP_DATA_DIR
 ensure_account ldap LDAP_UID LDAP_GID
