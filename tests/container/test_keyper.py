@@ -176,6 +176,31 @@ def test_admin_password_never_appears_in_the_log(stack: Stack) -> None:
         assert PASSWORD not in logs.stdout + logs.stderr
 
 
+def test_a_wrong_password_on_existing_volumes_stops_the_container(
+    stack: Stack, tmp_path: Path
+) -> None:
+    for name in stack.containers:
+        stack.engine("rm", "-f", "-t", "10", name)
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("not-the-admin-password", encoding="utf-8")
+    wrong.chmod(0o644)
+    try:
+        refused = stack.start(
+            f"-v={wrong}:/run/wrong-pw:ro", "-e=LDAP_ADMIN_PASSWORD_FILE=/run/wrong-pw"
+        )
+        deadline = time.monotonic() + 60
+        while refused.inspect("{{.State.Running}}") == "true":
+            assert time.monotonic() < deadline, "container did not stop"
+            time.sleep(0.5)
+        assert refused.inspect("{{.State.ExitCode}}") == "78"
+        assert (
+            "LDAP_ADMIN_PASSWORD: not the password of the existing directory in "
+            "/etc/openldap/slapd.d" in refused.logs()
+        )
+    finally:
+        stack.engine("rm", "-f", "-t", "0", stack.containers[-1], check=False)
+
+
 def test_half_initialised_volumes_stop_the_container(stack: Stack, tmp_path: Path) -> None:
     for name in stack.containers:
         stack.engine("rm", "-f", "-t", "10", name)

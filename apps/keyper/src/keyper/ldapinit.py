@@ -8,6 +8,7 @@ Usage: python -m keyper.ldapinit config|data
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import sys
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.request import pathname2url
 
-from keyper import ldif
+from keyper import ldif, passwords
 from keyper.config import DEFAULT_DOMAIN, base_dn, read_secret
 from keyper.errors import ConfigError
 from keyper.passwords import ssha
@@ -238,14 +239,50 @@ def data_ldif(environ: Mapping[str, str]) -> str:
     return ldif.document(entries)
 
 
+def root_password_hashes(config_dir: Path) -> list[str]:
+    """The olcRootPW values of the databases in a slapd.d configuration directory."""
+    hashes = []
+    for path in sorted(config_dir.glob("cn=config/olcDatabase=*.ldif")):
+        # Unfold LDIF continuation lines (a line starting with one space continues the last).
+        text = path.read_text(encoding="utf-8").replace("\n ", "")
+        for line in text.splitlines():
+            if line.startswith("olcRootPW:: "):
+                hashes.append(base64.b64decode(line[len("olcRootPW:: ") :]).decode("utf-8"))
+            elif line.startswith("olcRootPW: "):
+                hashes.append(line[len("olcRootPW: ") :])
+    return hashes
+
+
+def check_password(environ: Mapping[str, str], config_dir: Path) -> None:
+    """On later starts: the configured admin password must be the directory's own."""
+    password = read_secret(environ, "LDAP_ADMIN_PASSWORD") or ""
+    hashes = root_password_hashes(config_dir)
+    if not hashes:
+        raise ConfigError(f"{config_dir}: no olcRootPW found; is this a keyper configuration?")
+    if not any(passwords.check_ssha(password, hashed) for hashed in hashes):
+        raise ConfigError(
+            "LDAP_ADMIN_PASSWORD: not the password of the existing directory in "
+            f"{config_dir} (it is set at the first start; change it in LDAP, not here)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m keyper.ldapinit",
-        description="Print the LDIF for a first slapd start, built from environment variables.",
+        description="Print the LDIF for a first slapd start, built from environment variables; "
+        "or check LDAP_ADMIN_PASSWORD against an existing configuration directory.",
     )
-    parser.add_argument("part", choices=["config", "data"], help="cn=config or the base tree")
+    parser.add_argument(
+        "part", choices=["config", "data", "check-password"], help="what to print or check"
+    )
+    parser.add_argument("config_dir", nargs="?", type=Path, help="for check-password")
     args = parser.parse_args(argv)
     try:
+        if args.part == "check-password":
+            if args.config_dir is None:
+                parser.error("check-password needs the configuration directory")
+            check_password(os.environ, args.config_dir)
+            return 0
         text = config_ldif(os.environ) if args.part == "config" else data_ldif(os.environ)
     except ConfigError as exc:
         print(f"keyper.ldapinit: {exc}", file=sys.stderr)

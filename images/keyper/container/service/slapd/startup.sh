@@ -34,6 +34,8 @@ has_data=false
 [ -e "$LDAP_DATA_DIR/data.mdb" ] && has_data=true
 
 if [ "$has_config" = true ] && [ "$has_data" = true ]; then
+    # A wrong password would leave the API unable to bind while everything looks healthy.
+    python3 -m keyper.ldapinit check-password "$LDAP_CONFIG_DIR" || exit 78
     own_dir "$LDAP_CONFIG_DIR" ldap
     own_dir "$LDAP_DATA_DIR" ldap
     exit 0
