@@ -134,6 +134,7 @@ def test_missing_program_is_a_spawn_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(SpawnError) as caught:
         spawn([tmp_path / "process.sh"], ENV)
     assert str(caught.value) == f"cannot execute {tmp_path}/process.sh: No such file or directory"
+    assert caught.value.exit_code == 127  # the shell's "command not found"
 
 
 def test_program_that_is_not_executable_is_a_spawn_error(tmp_path: Path) -> None:
@@ -143,6 +144,7 @@ def test_program_that_is_not_executable_is_a_spawn_error(tmp_path: Path) -> None
     with pytest.raises(SpawnError) as caught:
         spawn([script], ENV)
     assert str(caught.value) == f"cannot execute {script}: Permission denied"
+    assert caught.value.exit_code == 126  # the shell's "cannot execute"
 
 
 def test_missing_directory_is_a_spawn_error_and_ours_is_unchanged(tmp_path: Path) -> None:

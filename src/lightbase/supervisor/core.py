@@ -93,8 +93,7 @@ class Supervisor:
         try:
             proc = spawn([path], env, cwd=path.parent)
         except SpawnError as exc:
-            code = 127 if "No such file" in str(exc) else 126
-            raise LightbaseError(f"{path}: {exc}", exit_code=code) from None
+            raise LightbaseError(f"{path}: {exc}", exit_code=exc.exit_code) from None
         self._foreground = proc
         statuses: list[int] = []
         self.loop.watch_child(proc.pid, statuses.append)

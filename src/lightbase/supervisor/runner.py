@@ -247,7 +247,7 @@ class Runner:
             if read_fd is not None:
                 os.close(read_fd)
             self.host.log.error(f"service {self.name}: {exc}")
-            self.last_exit = Exit(code=127 if "No such file" in str(exc) else 126)
+            self.last_exit = Exit(code=exc.exit_code)
             self._after_exit()
             return
         finally:

@@ -8,6 +8,7 @@ cases fall back to `subprocess.Popen`, imported only then. Both return the same 
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +37,8 @@ RESET_SIGNALS = (
 
 
 class SpawnError(LightbaseError):
-    """The program could not be executed at all."""
+    """The program could not be executed at all; `exit_code` is the shell's for that case:
+    127 when it (or its interpreter) was not found, 126 when it could not be run."""
 
 
 class Stdio(NamedTuple):
@@ -78,7 +80,8 @@ def spawn(
         return Process(_popen(args, env, cwd, credentials, stdio, foreground, notify_fd))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise SpawnError(f"cannot execute {argv[0]}: {reason}") from None
+        code = 127 if exc.errno == errno.ENOENT else 126
+        raise SpawnError(f"cannot execute {argv[0]}: {reason}", exit_code=code) from None
 
 
 def _posix_spawn(
