@@ -322,7 +322,3 @@ def drop_startup_environment(
         env.export(processes_env, layout, warn=log.warning)
         log.info(f"removed {len(environment) - len(processes_env)} startup-only variables")
     return processes_env
-
-
-def process_environment() -> dict[str, str]:
-    return dict(os.environ)
